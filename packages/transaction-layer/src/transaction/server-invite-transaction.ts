@@ -1,0 +1,193 @@
+import { createResponse, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
+import type { TimerValues } from '../timers.js';
+import { assertNever, Deadlines, newStep, TransactionStateError, type Step } from './common.js';
+
+/**
+ * INVITE server transaction — RFC 3261 §17.2.1 (Figure 7) as amended by
+ * RFC 6026 §7.1 (Accepted state: 2xx retransmissions are the TU's, ACKs go up).
+ *
+ * ```
+ *   INVITE ─▶ Proceeding ──TU 1xx──▶ (send)
+ *               │ ╲──TU 2xx──▶ Accepted ──Timer L──▶ Terminated
+ *               │  ╲──TU 300-699──▶ Completed ──ACK──▶ Confirmed ──Timer I──▶ Terminated
+ *               │                      └──Timer H──▶ Terminated (TU told: no ACK)
+ *               └──transport error──▶ Terminated
+ * ```
+ */
+export type ServerInviteState = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';
+
+/** Inputs of the INVITE server transaction. */
+export type ServerInviteEvent =
+  /** A request matched to this transaction: an INVITE retransmission or an ACK. */
+  | { readonly type: 'request'; readonly request: SipRequest }
+  /** The TU responds. */
+  | { readonly type: 'respond'; readonly response: SipResponse }
+  | { readonly type: 'timer' }
+  | { readonly type: 'transport-error' };
+
+type Timer = 'trying100' | 'G' | 'H' | 'I' | 'L';
+
+export class ServerInviteTransaction {
+  private stateValue: ServerInviteState = 'proceeding';
+  private readonly timers = new Deadlines<Timer>();
+  private lastResponse: SipResponse | null = null;
+  private intervalG: number;
+
+  constructor(
+    readonly request: SipRequest,
+    private readonly t: TimerValues,
+    readonly reliable: boolean,
+  ) {
+    this.intervalG = t.G;
+  }
+
+  get state(): ServerInviteState {
+    return this.stateValue;
+  }
+
+  get deadline(): number | null {
+    return this.timers.next;
+  }
+
+  /** The most recent response sent (what a retransmitted INVITE is answered with). */
+  get response(): SipResponse | null {
+    return this.lastResponse;
+  }
+
+  /** §17.2.1: pass the INVITE to the TU; send 100 Trying unless the TU answers within 200 ms. */
+  start(now: number): Step {
+    const out = newStep();
+    this.timers.set('trying100', now + this.t.trying100);
+    out.events.push({ type: 'request', request: this.request });
+    return out;
+  }
+
+  step(event: ServerInviteEvent, now: number): Step {
+    const out = newStep();
+    switch (event.type) {
+      case 'request':
+        this.onRequest(event.request, now, out);
+        break;
+      case 'respond':
+        this.onRespond(event.response, now, out);
+        break;
+      case 'timer':
+        for (let fired = this.timers.takeDue(now); fired !== null; fired = this.timers.takeDue(now)) {
+          this.onTimer(fired, now, out);
+        }
+        break;
+      case 'transport-error':
+        // §17.2.4 / RFC 6026 §7.1: the TU learns of the failure; the transaction ends.
+        if (this.stateValue !== 'terminated') {
+          out.events.push({ type: 'transport-error' });
+          this.terminate(out);
+        }
+        break;
+      default:
+        assertNever(event);
+    }
+    return out;
+  }
+
+  private onRequest(request: SipRequest, now: number, out: Step): void {
+    const isAck = request.method === 'ACK';
+    switch (this.stateValue) {
+      case 'proceeding':
+        // §17.2.1: a retransmitted INVITE is answered with the latest provisional.
+        if (!isAck && this.lastResponse) out.send.push(this.lastResponse);
+        break;
+      case 'completed':
+        if (isAck) {
+          // §17.2.1: ACK → Confirmed; stop G and H; Timer I absorbs ACK retransmissions.
+          this.stateValue = 'confirmed';
+          this.timers.clearAll();
+          this.timers.set('I', now + this.t.I);
+        } else if (this.lastResponse) {
+          out.send.push(this.lastResponse);
+        }
+        break;
+      case 'accepted':
+        // RFC 6026 §7.1: INVITE retransmissions are absorbed; ACKs for the 2xx go to the TU.
+        if (isAck) out.events.push({ type: 'ack', request });
+        break;
+      case 'confirmed':
+      case 'terminated':
+        break;
+      default:
+        assertNever(this.stateValue);
+    }
+  }
+
+  private onRespond(response: SipResponse, now: number, out: Step): void {
+    const code = response.status;
+    switch (this.stateValue) {
+      case 'proceeding':
+        this.timers.clear('trying100');
+        this.lastResponse = response;
+        out.send.push(response);
+        if (code < 200) return;
+        if (code < 300) {
+          // RFC 6026 §7.1: 2xx → Accepted; Timer L.
+          this.stateValue = 'accepted';
+          this.timers.set('L', now + this.t.L);
+        } else {
+          // §17.2.1: 300-699 → Completed; Timer G (unreliable) and H.
+          this.stateValue = 'completed';
+          if (!this.reliable) this.timers.set('G', now + this.intervalG);
+          this.timers.set('H', now + this.t.H);
+        }
+        break;
+      case 'accepted':
+        // RFC 6026 §7.1: the TU retransmits its 2xx through the transaction.
+        if (code >= 200 && code < 300) {
+          out.send.push(response);
+          return;
+        }
+        throw new TransactionStateError(`cannot send ${code} after a 2xx (state accepted)`);
+      case 'completed':
+      case 'confirmed':
+      case 'terminated':
+        throw new TransactionStateError(`cannot send ${code}: a final response was already sent (state ${this.stateValue})`);
+      default:
+        assertNever(this.stateValue);
+    }
+  }
+
+  private onTimer(timer: Timer, now: number, out: Step): void {
+    switch (timer) {
+      case 'trying100':
+        // §17.2.1: the TU did not answer within 200 ms: send 100 Trying ourselves.
+        if (this.stateValue === 'proceeding' && this.lastResponse === null) {
+          this.lastResponse = createResponse(this.request, 100);
+          out.send.push(this.lastResponse);
+        }
+        break;
+      case 'G':
+        // §17.2.1: retransmit the final response, doubling up to T2.
+        if (this.stateValue === 'completed' && this.lastResponse) {
+          out.send.push(this.lastResponse);
+          this.intervalG = Math.min(2 * this.intervalG, this.t.T2);
+          this.timers.set('G', now + this.intervalG);
+        }
+        break;
+      case 'H':
+        if (this.stateValue === 'completed') {
+          out.events.push({ type: 'timeout', timer: 'H' });
+          this.terminate(out);
+        }
+        break;
+      case 'I':
+      case 'L':
+        this.terminate(out);
+        break;
+      default:
+        assertNever(timer);
+    }
+  }
+
+  private terminate(out: Step): void {
+    this.stateValue = 'terminated';
+    this.timers.clearAll();
+    out.events.push({ type: 'terminated' });
+  }
+}

@@ -1,0 +1,278 @@
+import { createResponse, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
+import { isReliable, type Flow } from '../flow.js';
+import { resolveTimerConfig, timerValues, type TimerConfig, type TimerValues } from '../timers.js';
+import { ClientInviteTransaction } from './client-invite-transaction.js';
+import { ClientNonInviteTransaction } from './client-non-invite-transaction.js';
+import { assertNever, type Step } from './common.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { clientKeyOfRequest, clientKeyOfResponse, serverKey } from './matching.js';
+import { ServerInviteTransaction } from './server-invite-transaction.js';
+import { ServerNonInviteTransaction } from './server-non-invite-transaction.js';
+
+/** Options for {@link TransactionManager}. */
+export interface TransactionManagerOptions {
+  /** T1/T2/T4 and the 100 Trying delay. Defaults: RFC 3261 (500 ms, 4 s, 5 s, 200 ms). */
+  readonly timers?: Partial<TimerConfig>;
+  /**
+   * Most live transactions (client and server together). A new server
+   * transaction beyond it is refused with a stateless 503 (RFC 3261 §21.5.4);
+   * a new client transaction throws {@link TransactionLimitError}. Default 10,000.
+   */
+  readonly maxTransactions?: number;
+}
+
+/** What the manager asks its driver to do, or tells its transaction user. */
+export type TransactionOutput =
+  /** Hand `message` to the transport towards `flow`. */
+  | { readonly type: 'send'; readonly message: SipRequest | SipResponse; readonly flow: Flow; readonly transactionId: string | null }
+  /** A new server transaction: the TU must respond through {@link TransactionManager.respond}. `cancels` names the INVITE transaction a CANCEL targets (§9.2). */
+  | { readonly type: 'request'; readonly transactionId: string; readonly request: SipRequest; readonly flow: Flow; readonly cancels: string | null }
+  /** A response for a client transaction. */
+  | { readonly type: 'response'; readonly transactionId: string; readonly response: SipResponse }
+  /** An ACK for a 2xx: inside an Accepted INVITE server transaction (RFC 6026 §7.1) or matching none (§17.2.3: the TU's business). */
+  | { readonly type: 'ack'; readonly transactionId: string | null; readonly request: SipRequest; readonly flow: Flow }
+  | { readonly type: 'timeout'; readonly transactionId: string; readonly timer: 'B' | 'F' | 'H' }
+  | { readonly type: 'transport-error'; readonly transactionId: string }
+  | { readonly type: 'terminated'; readonly transactionId: string };
+
+/** Thrown by {@link TransactionManager.sendRequest} when `maxTransactions` is reached. */
+export class TransactionLimitError extends Error {
+  override readonly name = 'TransactionLimitError';
+  readonly code = 'TOO_MANY_TRANSACTIONS';
+}
+
+type Machine = ClientInviteTransaction | ClientNonInviteTransaction | ServerInviteTransaction | ServerNonInviteTransaction;
+
+interface Entry {
+  readonly id: string;
+  readonly machine: Machine;
+  readonly flow: Flow;
+  /** Deadline last pushed onto the queue, to skip stale heap entries. */
+  deadline: number | null;
+}
+
+/** Counters for monitoring. */
+export interface TransactionStats {
+  /** Responses matching no client transaction, dropped (RFC 3261 §18.1.2 / RFC 6026 §8). */
+  strayResponses: number;
+  /** Retransmitted requests absorbed by server transactions. */
+  absorbedRetransmissions: number;
+  /** Server transactions refused with 503 because of `maxTransactions`. */
+  refusedOverLimit: number;
+}
+
+/**
+ * The RFC 3261 §17 transaction layer as a sans-I/O object: messages, TU
+ * actions and the current time go in; messages to send, TU events and the
+ * next deadline come out. Matching follows §17.1.3 (client) and §17.2.3
+ * (server, with the RFC 2543 fallback); CANCEL is matched to its INVITE per §9.2.
+ */
+export class TransactionManager {
+  private readonly config: TimerConfig;
+  private readonly reliableTimers: TimerValues;
+  private readonly unreliableTimers: TimerValues;
+  private readonly maxTransactions: number;
+  private readonly entries = new Map<string, Entry>();
+  private readonly queue = new DeadlineQueue();
+  readonly stats: TransactionStats = { strayResponses: 0, absorbedRetransmissions: 0, refusedOverLimit: 0 };
+
+  constructor(options: TransactionManagerOptions = {}) {
+    this.config = resolveTimerConfig(options.timers);
+    this.reliableTimers = timerValues(this.config, true);
+    this.unreliableTimers = timerValues(this.config, false);
+    const max = options.maxTransactions ?? 10_000;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxTransactions must be a positive integer, got ${max}`);
+    this.maxTransactions = max;
+  }
+
+  /** Live transactions. Returns to zero once every transaction has terminated. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** When the driver must call {@link tick} next, or null when nothing is pending. */
+  get nextDeadline(): number | null {
+    // Drop stale heap heads so the answer is exact.
+    for (let head = this.queue.peek(); head !== null; head = this.queue.peek()) {
+      const due = this.queue.popDue(head)!;
+      const entry = this.entries.get(due.key);
+      if (entry && entry.deadline === due.when) {
+        this.queue.push(due.when, due.key);
+        return due.when;
+      }
+    }
+    return null;
+  }
+
+  /** The timer values in force for a transport kind. */
+  timersFor(reliable: boolean): TimerValues {
+    return reliable ? this.reliableTimers : this.unreliableTimers;
+  }
+
+  /**
+   * Starts a client transaction for `request` (which must carry a unique
+   * branch, §8.1.1.7) towards `flow`. ACK is not a transaction (§17.1.1.3):
+   * it is simply sent. Returns the transaction id (null for ACK) and the outputs.
+   */
+  sendRequest(request: SipRequest, flow: Flow, now: number): { transactionId: string | null; outputs: TransactionOutput[] } {
+    if (request.method === 'ACK') {
+      return { transactionId: null, outputs: [{ type: 'send', message: request, flow, transactionId: null }] };
+    }
+    if (this.entries.size >= this.maxTransactions) {
+      throw new TransactionLimitError(`transaction limit reached (${this.maxTransactions})`);
+    }
+    const id = `c\u0000${clientKeyOfRequest(request)}`;
+    if (this.entries.has(id)) throw new TypeError(`a client transaction with branch ${request.via[0]?.branch ?? ''} already exists`);
+    const reliable = isReliable(flow.protocol);
+    const timers = this.timersFor(reliable);
+    const machine =
+      request.method === 'INVITE'
+        ? new ClientInviteTransaction(request, timers, reliable)
+        : new ClientNonInviteTransaction(request, timers, reliable);
+    const entry: Entry = { id, machine, flow, deadline: null };
+    this.entries.set(id, entry);
+    const outputs: TransactionOutput[] = [];
+    this.apply(entry, machine.start(now), outputs);
+    return { transactionId: id, outputs };
+  }
+
+  /** Feeds a message received from the transport (already parsed, with `received`/`rport` applied). */
+  receive(message: SipRequest | SipResponse, flow: Flow, now: number): TransactionOutput[] {
+    const outputs: TransactionOutput[] = [];
+    if (message.isRequest) this.receiveRequest(message, flow, now, outputs);
+    else this.receiveResponse(message, now, outputs);
+    return outputs;
+  }
+
+  /** The TU responds within a server transaction. */
+  respond(transactionId: string, response: SipResponse, now: number): TransactionOutput[] {
+    const entry = this.entries.get(transactionId);
+    if (!entry) throw new TypeError(`no live transaction ${JSON.stringify(transactionId)}`);
+    const m = entry.machine;
+    if (!(m instanceof ServerInviteTransaction || m instanceof ServerNonInviteTransaction)) {
+      throw new TypeError('respond() needs a server transaction');
+    }
+    const outputs: TransactionOutput[] = [];
+    this.apply(entry, m.step({ type: 'respond', response }, now), outputs);
+    return outputs;
+  }
+
+  /** The transport failed to deliver a message of this transaction (§17.1.4, §17.2.4). */
+  transportError(transactionId: string, now: number): TransactionOutput[] {
+    const entry = this.entries.get(transactionId);
+    const outputs: TransactionOutput[] = [];
+    if (entry) this.apply(entry, entry.machine.step({ type: 'transport-error' }, now), outputs);
+    return outputs;
+  }
+
+  /** Fires every timer due at `now`. */
+  tick(now: number): TransactionOutput[] {
+    const outputs: TransactionOutput[] = [];
+    for (let due = this.queue.popDue(now); due !== null; due = this.queue.popDue(now)) {
+      const entry = this.entries.get(due.key);
+      if (!entry || entry.deadline !== due.when) continue;
+      entry.deadline = null;
+      this.apply(entry, entry.machine.step({ type: 'timer' }, now), outputs);
+    }
+    return outputs;
+  }
+
+  /** Looks up a live transaction's state, for diagnostics and tests. */
+  stateOf(transactionId: string): string | undefined {
+    return this.entries.get(transactionId)?.machine.state;
+  }
+
+  private receiveResponse(response: SipResponse, now: number, outputs: TransactionOutput[]): void {
+    const key = clientKeyOfResponse(response);
+    const entry = key === null ? undefined : this.entries.get(`c\u0000${key}`);
+    if (!entry) {
+      this.stats.strayResponses++;
+      return;
+    }
+    const m = entry.machine as ClientInviteTransaction | ClientNonInviteTransaction;
+    this.apply(entry, m.step({ type: 'response', response }, now), outputs);
+  }
+
+  private receiveRequest(request: SipRequest, flow: Flow, now: number, outputs: TransactionOutput[]): void {
+    const key = serverKey(request);
+    if (key === null) return; // no Via or CSeq: nothing can be matched or answered
+    const id = `s\u0000${key}`;
+    const existing = this.entries.get(id);
+    if (existing) {
+      const m = existing.machine as ServerInviteTransaction | ServerNonInviteTransaction;
+      if (request.method !== 'ACK') this.stats.absorbedRetransmissions++;
+      this.apply(existing, m.step({ type: 'request', request }, now), outputs);
+      return;
+    }
+    if (request.method === 'ACK') {
+      // §17.2.3: an ACK matching no transaction acknowledges a 2xx; the TU's business.
+      outputs.push({ type: 'ack', transactionId: null, request, flow });
+      return;
+    }
+    if (this.entries.size >= this.maxTransactions) {
+      // §21.5.4: overloaded; answered statelessly.
+      this.stats.refusedOverLimit++;
+      const busy = createResponse(request, 503);
+      busy.headers.set('Retry-After', '5');
+      outputs.push({ type: 'send', message: busy, flow, transactionId: null });
+      return;
+    }
+    const reliable = isReliable(flow.protocol);
+    const timers = this.timersFor(reliable);
+    const machine =
+      request.method === 'INVITE'
+        ? new ServerInviteTransaction(request, timers, reliable)
+        : new ServerNonInviteTransaction(request, timers, reliable);
+    const entry: Entry = { id, machine, flow, deadline: null };
+    this.entries.set(id, entry);
+    let cancels: string | null = null;
+    if (request.method === 'CANCEL') {
+      // §9.2: the CANCEL matches the INVITE server transaction with the same key but method INVITE.
+      const inviteKey = serverKey(request, 'INVITE');
+      const target = inviteKey === null ? undefined : this.entries.get(`s\u0000${inviteKey}`);
+      if (target) cancels = target.id;
+    }
+    this.apply(entry, machine.start(now), outputs, cancels);
+  }
+
+  /** Translates a machine step into outputs and keeps the deadline queue current. */
+  private apply(entry: Entry, step: Step, outputs: TransactionOutput[], cancels: string | null = null): void {
+    const id = entry.id;
+    for (const message of step.send) outputs.push({ type: 'send', message, flow: entry.flow, transactionId: id });
+    let terminated = false;
+    for (const ev of step.events) {
+      switch (ev.type) {
+        case 'request':
+          outputs.push({ type: 'request', transactionId: id, request: ev.request, flow: entry.flow, cancels });
+          break;
+        case 'response':
+          outputs.push({ type: 'response', transactionId: id, response: ev.response });
+          break;
+        case 'ack':
+          outputs.push({ type: 'ack', transactionId: id, request: ev.request, flow: entry.flow });
+          break;
+        case 'timeout':
+          outputs.push({ type: 'timeout', transactionId: id, timer: ev.timer });
+          break;
+        case 'transport-error':
+          outputs.push({ type: 'transport-error', transactionId: id });
+          break;
+        case 'terminated':
+          terminated = true;
+          outputs.push({ type: 'terminated', transactionId: id });
+          break;
+        default:
+          assertNever(ev);
+      }
+    }
+    if (terminated) {
+      this.entries.delete(id);
+      return;
+    }
+    const next = entry.machine.deadline;
+    if (next !== entry.deadline) {
+      entry.deadline = next;
+      if (next !== null) this.queue.push(next, id);
+    }
+  }
+}
