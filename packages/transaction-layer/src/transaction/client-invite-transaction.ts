@@ -1,6 +1,6 @@
 import type { SipRequest, SipResponse } from '@trunkline/sip-parser';
 import type { TimerValues } from '../timers.js';
-import { buildNon2xxAck } from './ack.js';
+import { buildNon2xxAck } from './derived-requests.js';
 import { assertNever, Deadlines, newStep, type Step } from './common.js';
 
 /**

@@ -1,0 +1,152 @@
+import { parseMessage, type SipRequest } from '@trunkline/sip-parser';
+import { describe, expect, it } from 'vitest';
+import type { Flow } from '../src/flow.js';
+import { buildCancel } from '../src/transaction/derived-requests.js';
+import { TransactionLimitError, TransactionManager, type TransactionOutput } from '../src/transaction/transaction-manager.js';
+import { request, response } from './helpers/messages.js';
+
+const FLOW: Flow = { protocol: 'udp', address: '192.0.2.4', port: 5060 };
+const types = (outs: TransactionOutput[]): string[] => outs.map((o) => (o.type === 'send' ? `send:${o.message.isRequest ? o.message.method : o.message.status}` : o.type));
+
+function rfc2543Invite(): SipRequest {
+  const m = parseMessage(
+    [
+      'INVITE sip:bob@biloxi.example.com SIP/2.0',
+      'Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=2543-style-id',
+      'From: <sip:alice@atlanta.example.com>;tag=x1',
+      'To: <sip:bob@biloxi.example.com>',
+      'Call-ID: c2543@atlanta.example.com',
+      'CSeq: 7 INVITE',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  if (!m.isRequest) throw new Error('request expected');
+  return m;
+}
+
+describe('RFC 3261 §17.2.3 server transaction matching', () => {
+  it('a retransmitted request matches its transaction (branch + sent-by + method) and is absorbed', () => {
+    const tm = new TransactionManager();
+    const req = request('OPTIONS', 'z9hG4bK-m1');
+    expect(types(tm.receive(req, FLOW, 0))).toEqual(['request']);
+    expect(types(tm.receive(request('OPTIONS', 'z9hG4bK-m1'), FLOW, 10))).toEqual([]);
+    expect(tm.stats.absorbedRetransmissions).toBe(1);
+    expect(tm.size).toBe(1);
+  });
+
+  it('the same branch with another method is another transaction', () => {
+    const tm = new TransactionManager();
+    tm.receive(request('INVITE', 'z9hG4bK-m2'), FLOW, 0);
+    expect(types(tm.receive(request('OPTIONS', 'z9hG4bK-m2'), FLOW, 0))).toEqual(['request']);
+    expect(tm.size).toBe(2);
+  });
+
+  it('RFC 2543 fallback: requests without the magic cookie match on Request-URI, tags, Call-ID, CSeq and top Via; the ACK of a non-2xx matches the INVITE', () => {
+    const tm = new TransactionManager();
+    const outs = tm.receive(rfc2543Invite(), FLOW, 0);
+    const id = outs[0]?.type === 'request' ? outs[0].transactionId : '';
+    expect(types(tm.receive(rfc2543Invite(), FLOW, 50))).toEqual([]);
+    const res = response(rfc2543Invite(), 486, 'tt');
+    expect(types(tm.respond(id, res, 100))).toEqual(['send:486']);
+    const ack = parseMessage(
+      [
+        'ACK sip:bob@biloxi.example.com SIP/2.0',
+        'Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=2543-style-id',
+        'From: <sip:alice@atlanta.example.com>;tag=x1',
+        'To: <sip:bob@biloxi.example.com>;tag=tt',
+        'Call-ID: c2543@atlanta.example.com',
+        'CSeq: 7 ACK',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    if (!ack.isRequest) throw new Error('request expected');
+    tm.receive(ack, FLOW, 200);
+    expect(tm.stateOf(id)).toBe('confirmed');
+  });
+
+  it('§9.2: a CANCEL creates its own transaction and names the INVITE transaction it cancels', () => {
+    const tm = new TransactionManager();
+    const inv = request('INVITE', 'z9hG4bK-m3');
+    const first = tm.receive(inv, FLOW, 0);
+    const inviteId = first[0]?.type === 'request' ? first[0].transactionId : '';
+    const outs = tm.receive(buildCancel(inv), FLOW, 10);
+    expect(outs).toHaveLength(1);
+    const ev = outs[0];
+    expect(ev?.type === 'request' && ev.cancels).toBe(inviteId);
+    expect(ev?.type === 'request' && ev.transactionId).not.toBe(inviteId);
+    // A CANCEL for nothing still gets a transaction (the TU answers 481).
+    const stray = tm.receive(buildCancel(request('INVITE', 'z9hG4bK-unknown')), FLOW, 20);
+    expect(stray[0]?.type === 'request' && stray[0].cancels).toBeNull();
+  });
+
+  it('§17.2.3: an ACK matching no transaction (the ACK of a 2xx) goes to the TU', () => {
+    const tm = new TransactionManager();
+    const outs = tm.receive(request('ACK', 'z9hG4bK-fresh', { toTag: 'x' }), FLOW, 0);
+    expect(outs).toEqual([expect.objectContaining({ type: 'ack', transactionId: null })]);
+    expect(tm.size).toBe(0);
+  });
+
+  it('§21.5.4: beyond maxTransactions new requests are refused statelessly with 503 and Retry-After', () => {
+    const tm = new TransactionManager({ maxTransactions: 2 });
+    tm.receive(request('OPTIONS', 'z9hG4bK-l1'), FLOW, 0);
+    tm.receive(request('OPTIONS', 'z9hG4bK-l2'), FLOW, 0);
+    const outs = tm.receive(request('OPTIONS', 'z9hG4bK-l3'), FLOW, 0);
+    expect(types(outs)).toEqual(['send:503']);
+    const busy = outs[0]?.type === 'send' ? outs[0].message : undefined;
+    expect(busy?.headers.get('Retry-After')).toBe('5');
+    expect(tm.stats.refusedOverLimit).toBe(1);
+    expect(() => tm.sendRequest(request('OPTIONS', 'z9hG4bK-l4'), FLOW, 0)).toThrow(TransactionLimitError);
+  });
+});
+
+describe('RFC 3261 §17.1.3 client transaction matching', () => {
+  it('responses match on top-Via branch and CSeq method; a 200 for the CANCEL does not complete the INVITE', () => {
+    const tm = new TransactionManager();
+    const inv = request('INVITE', 'z9hG4bK-c1');
+    const { transactionId: inviteId } = tm.sendRequest(inv, FLOW, 0);
+    const cancel = buildCancel(inv);
+    const { transactionId: cancelId } = tm.sendRequest(cancel, FLOW, 5);
+    const okCancel = tm.receive(response(cancel, 200), FLOW, 10);
+    expect(okCancel).toEqual([expect.objectContaining({ type: 'response', transactionId: cancelId })]);
+    expect(tm.stateOf(inviteId ?? '')).toBe('calling');
+    const terminated = tm.receive(response(inv, 487), FLOW, 20);
+    expect(types(terminated)).toEqual(['send:ACK', 'response']);
+  });
+
+  it('a response matching nothing is dropped and counted (RFC 6026 §8.4 stray responses)', () => {
+    const tm = new TransactionManager();
+    expect(tm.receive(response(request('INVITE', 'z9hG4bK-none'), 200), FLOW, 0)).toEqual([]);
+    expect(tm.stats.strayResponses).toBe(1);
+  });
+
+  it('sending ACK creates no transaction; a duplicate branch is API misuse', () => {
+    const tm = new TransactionManager();
+    const ack = tm.sendRequest(request('ACK', 'z9hG4bK-a', { toTag: 't' }), FLOW, 0);
+    expect(ack.transactionId).toBeNull();
+    expect(types(ack.outputs)).toEqual(['send:ACK']);
+    tm.sendRequest(request('OPTIONS', 'z9hG4bK-dup'), FLOW, 0);
+    expect(() => tm.sendRequest(request('OPTIONS', 'z9hG4bK-dup'), FLOW, 0)).toThrow(TypeError);
+  });
+
+  it('nextDeadline follows the earliest live timer and is null once every transaction is gone', () => {
+    const tm = new TransactionManager({ timers: { T1: 100 } });
+    const req = request('OPTIONS', 'z9hG4bK-d1');
+    tm.sendRequest(req, FLOW, 0);
+    expect(tm.nextDeadline).toBe(100);
+    tm.receive(response(req, 200), FLOW, 50);
+    expect(tm.nextDeadline).toBe(50 + 5000); // Timer K = T4
+    expect(types(tm.tick(5050))).toEqual(['terminated']);
+    expect(tm.size).toBe(0);
+    expect(tm.nextDeadline).toBeNull();
+  });
+
+  it('timer configuration is validated once', () => {
+    expect(() => new TransactionManager({ timers: { T1: 0 } })).toThrow(RangeError);
+    expect(() => new TransactionManager({ timers: { T1: 5000, T2: 4000 } })).toThrow(RangeError);
+    expect(() => new TransactionManager({ maxTransactions: 0 })).toThrow(RangeError);
+  });
+});
