@@ -1,1 +1,25 @@
-export {};
+/**
+ * @trunkline/codecs: G.711 (PCMU/PCMA), resampling, PCM framing, WAV, levels,
+ * silence detection and in-band DTMF.
+ *
+ * @packageDocumentation
+ */
+export { CodecError } from './errors.js';
+export type { CodecErrorCode } from './errors.js';
+export { encodePcmu, decodePcmu, PCMU_DECODE_TABLE } from './g711-ulaw.js';
+export { encodePcma, decodePcma, PCMA_DECODE_TABLE } from './g711-alaw.js';
+export { Resampler, RESAMPLER_ATTENUATION_DB, DEFAULT_MAX_RATE_FACTOR } from './resampler.js';
+export type { ResamplerOptions, ResamplerQuality } from './resampler.js';
+export { besselI0, kaiserBeta, kaiserOrder, kaiserLowpass } from './fir-design.js';
+export type { KaiserLowpassOptions } from './fir-design.js';
+export { Framer } from './audio-frame.js';
+export type { AudioFrame, FramerOptions } from './audio-frame.js';
+export { readWav, writeWav, DEFAULT_MAX_WAV_DATA_BYTES } from './wav.js';
+export type { WavAudio, ReadWavOptions } from './wav.js';
+export { rms, rmsDbfs, dbfsToRms, FULL_SCALE } from './level.js';
+export { SilenceDetector } from './silence-detector.js';
+export type { SilenceDetectorOptions } from './silence-detector.js';
+export { generateDtmf, dtmfFrequencies, DTMF_ROW_HZ, DTMF_COLUMN_HZ, DTMF_KEYPAD } from './dtmf.js';
+export type { DtmfDigit, GenerateDtmfOptions } from './dtmf.js';
+export { DtmfDetector, DTMF_BLOCK_SAMPLES_8K } from './dtmf-detector.js';
+export type { DtmfDetectorOptions, DtmfEvent } from './dtmf-detector.js';
