@@ -1,1 +1,156 @@
-export {};
+// --- srtp ---
+export { SrtpError, type SrtpErrorCode } from './srtp/srtp-error.js';
+export {
+  SRTP_PROFILES,
+  isSrtpProfile,
+  srtpProfileParameters,
+  srtpProfileFromDtlsId,
+  type SrtpProfile,
+  type SrtpProfileParameters,
+} from './srtp/profiles.js';
+export {
+  deriveSrtpKeys,
+  srtpPrf,
+  SRTP_LABEL,
+  type SrtpDerivedKeys,
+  type SrtpSessionKeys,
+} from './srtp/key-derivation.js';
+export { ReplayWindow, type ReplayCheck } from './srtp/replay-window.js';
+export { SrtpContext, type SrtpContextOptions } from './srtp/srtp-context.js';
+export {
+  parseCryptoAttribute,
+  formatCryptoAttribute,
+  formatSdesKeyParams,
+  generateSdesKeyParams,
+  sdesMkiBytes,
+  cryptoSuiteOfProfile,
+  profileOfCryptoSuite,
+  type CryptoAttribute,
+  type CryptoAttributeInit,
+  type SdesKeyParams,
+  type SdesMki,
+} from './srtp/sdes.js';
+// --- end srtp ---
+// --- rtp ---
+export { RtpParseError, type RtpParseErrorCode } from './rtp/errors.js';
+export { cryptoRandomUint32, type RandomUint32 } from './rtp/random.js';
+export {
+  parseRtp,
+  marshalRtpTo,
+  serializeRtp,
+  rtpPacketSize,
+  RTP_HEADER_SIZE,
+  type RtpPacket,
+} from './rtp/packet.js';
+export {
+  ONE_BYTE_PROFILE,
+  TWO_BYTE_PROFILE,
+  type RtpHeaderExtension,
+  type RtpExtensionElement,
+} from './rtp/header-extension.js';
+export { RtpSequencer, type RtpSequencerOptions, type RtpSendHeader } from './rtp/sequencer.js';
+export { isRtcpPacket } from './rtp/demux.js';
+export { SsrcCollisionDetector, type SsrcCollisionDetectorOptions, type SsrcCollision } from './rtp/ssrc.js';
+export {
+  RtcpPacketType,
+  SdesItemType,
+  type RtcpPacket,
+  type RtcpReportBlock,
+  type RtcpSenderReport,
+  type RtcpReceiverReport,
+  type RtcpSourceDescription,
+  type RtcpSdesChunk,
+  type RtcpSdesItem,
+  type RtcpGoodbye,
+  type RtcpApplicationDefined,
+  type RtcpUnknownPacket,
+} from './rtcp/packet.js';
+export {
+  parseRtcp,
+  marshalRtcpTo,
+  serializeRtcp,
+  rtcpPacketSize,
+  rtcpCompoundSize,
+  type ParseRtcpOptions,
+} from './rtcp/compound.js';
+export {
+  rtcpInterval,
+  updateAvgRtcpSize,
+  RTCP_COMPENSATION,
+  RTCP_SENDER_BW_FRACTION,
+  type RtcpIntervalInput,
+} from './rtcp/interval.js';
+export {
+  ntpFromUnixMs,
+  ntpToUnixMs,
+  ntpMiddle32,
+  msToNtpShort,
+  rttFromReport,
+  NTP_UNIX_OFFSET_SECONDS,
+  type NtpTimestamp,
+} from './rtcp/ntp.js';
+export {
+  RtpReceiveStatistics,
+  type RtpReceiveStatisticsOptions,
+  type RtpReceiveCounters,
+} from './stats/receive-statistics.js';
+export {
+  eModelRFactor,
+  estimateMos,
+  mosFromR,
+  delayImpairment,
+  effectiveEquipmentImpairment,
+  G711_NO_PLC,
+  G711_PLC,
+  type CodecImpairment,
+  type EModelInput,
+} from './stats/e-model.js';
+export {
+  OneWayAudioDetector,
+  type OneWayAudioDetectorOptions,
+  type OneWayAudioState,
+  type Audibility,
+} from './stats/one-way-audio.js';
+export { StreamStats, type StreamStatsOptions, type StreamStatsSnapshot, type BuildRtcpInput } from './stats/stream-stats.js';
+export {
+  parseTelephoneEvent,
+  marshalTelephoneEventTo,
+  serializeTelephoneEvent,
+  dtmfEventCode,
+  dtmfDigit,
+  TELEPHONE_EVENT_SIZE,
+  type TelephoneEvent,
+} from './dtmf/telephone-event.js';
+export { telephoneEventPackets, type TelephoneEventPlanOptions, type TelephoneEventFrame } from './dtmf/dtmf-sender.js';
+export { TelephoneEventSender, type TelephoneEventSenderOptions } from './dtmf/telephone-event-sender.js';
+export {
+  TelephoneEventReceiver,
+  type TelephoneEventReceiverOptions,
+  type ReceivedTelephoneEvent,
+} from './dtmf/dtmf-receiver.js';
+export {
+  JitterBuffer,
+  type JitterBufferOptions,
+  type JitterBufferPacket,
+  type JitterBufferOutput,
+  type JitterBufferPushResult,
+  type JitterBufferStats,
+} from './jitter/jitter-buffer.js';
+export { PacerSchedule, type PacerScheduleOptions, type PacerPoll } from './node/pacer.js';
+export { RealtimePacer, type RealtimePacerOptions, type PacerTimers } from './node/realtime-pacer.js';
+export {
+  PortAllocator,
+  PortRangeExhaustedError,
+  type PortAllocatorOptions,
+  type RtpSocketPair,
+} from './node/port-allocator.js';
+export { SymmetricLatch, type SymmetricLatchOptions, type TransportAddress } from './node/symmetric-latch.js';
+export {
+  MediaSocket,
+  type MediaSocketOptions,
+  type MediaSocketEvents,
+  type MediaSocketCounters,
+  type MediaTransform,
+  type MediaDropReason,
+} from './node/media-socket.js';
+// --- end rtp ---

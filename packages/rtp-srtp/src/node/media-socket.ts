@@ -1,0 +1,273 @@
+import { EventEmitter } from 'node:events';
+import type { RemoteInfo } from 'node:dgram';
+import { marshalRtcpTo, parseRtcp, rtcpCompoundSize } from '../rtcp/compound.js';
+import type { RtcpPacket } from '../rtcp/packet.js';
+import { RtpParseError } from '../rtp/errors.js';
+import { marshalRtpTo, parseRtp, rtpPacketSize, type RtpPacket } from '../rtp/packet.js';
+import type { PortAllocator, RtpSocketPair } from './port-allocator.js';
+import { SymmetricLatch, type TransportAddress } from './symmetric-latch.js';
+
+/**
+ * A per-packet transform between the wire and this adapter, e.g. an SRTP context. `unprotect*`
+ * must throw when a packet fails authentication or replay checks; the packet is then dropped and
+ * never moves the symmetric-RTP latch.
+ */
+export interface MediaTransform {
+  /**
+   * Plain RTP → wire bytes (e.g. SRTP). The input is a reused scratch view: return a new buffer,
+   * since the socket keeps it until the datagram is sent.
+   */
+  protectRtp(packet: Uint8Array): Uint8Array;
+  /** Wire bytes → plain RTP; throws on authentication failure. */
+  unprotectRtp(packet: Uint8Array): Uint8Array;
+  /** Plain RTCP → wire bytes (e.g. SRTCP); same ownership rule as {@link MediaTransform.protectRtp}. */
+  protectRtcp(packet: Uint8Array): Uint8Array;
+  /** Wire bytes → plain RTCP; throws on authentication failure. */
+  unprotectRtcp(packet: Uint8Array): Uint8Array;
+}
+
+/** Options for {@link MediaSocket.open}. */
+export interface MediaSocketOptions {
+  /** Where the socket pair comes from. */
+  readonly allocator: PortAllocator;
+  /** Remote RTP address from signalling, if known yet. */
+  readonly remote?: TransportAddress;
+  /** Remote RTCP address; default remote RTP port + 1. */
+  readonly remoteRtcp?: TransportAddress;
+  /** Optional SRTP (or other) transform. */
+  readonly transform?: MediaTransform;
+  /** Learn the remote address from valid incoming media (symmetric RTP); default true. */
+  readonly symmetric?: boolean;
+  /** Largest outgoing packet (after the transform's expansion); default 1500. */
+  readonly maxPacketSize?: number;
+}
+
+/** Why an incoming datagram was dropped. */
+export type MediaDropReason = 'parse' | 'unprotect' | 'closed';
+
+/** Events of {@link MediaSocket}. */
+export interface MediaSocketEvents {
+  /** A valid RTP packet (views into a fresh buffer per datagram). */
+  rtp: [packet: RtpPacket, from: TransportAddress];
+  /** A valid compound RTCP packet. */
+  rtcp: [packets: RtcpPacket[], from: TransportAddress];
+  /** The RTP send address moved to where media comes from. */
+  latched: [remote: TransportAddress];
+  /** An incoming datagram was dropped. */
+  dropped: [reason: MediaDropReason, channel: 'rtp' | 'rtcp', from: TransportAddress];
+  /** A socket error (the socket stays open when possible). */
+  error: [error: Error];
+}
+
+/** Counters of a {@link MediaSocket}. */
+export interface MediaSocketCounters {
+  /** RTP packets sent. */
+  readonly rtpSent: number;
+  /** RTP packets received and valid. */
+  readonly rtpReceived: number;
+  /** RTCP compound packets sent. */
+  readonly rtcpSent: number;
+  /** RTCP compound packets received and valid. */
+  readonly rtcpReceived: number;
+  /** Datagrams dropped (parse or transform failure). */
+  readonly dropped: number;
+}
+
+/**
+ * UDP RTP/RTCP socket pair with symmetric RTP and an optional protect/unprotect hook. The thin I/O
+ * edge of the package: everything it does with bytes is delegated to the pure parsers.
+ */
+export class MediaSocket extends EventEmitter<MediaSocketEvents> {
+  readonly #pair: RtpSocketPair;
+  readonly #allocator: PortAllocator;
+  readonly #transform: MediaTransform | undefined;
+  readonly #symmetric: boolean;
+  readonly #rtpLatch: SymmetricLatch;
+  readonly #rtcpLatch: SymmetricLatch;
+  readonly #scratch: Uint8Array;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  #rtpSent = 0;
+  #rtpReceived = 0;
+  #rtcpSent = 0;
+  #rtcpReceived = 0;
+  #dropped = 0;
+
+  private constructor(pair: RtpSocketPair, options: MediaSocketOptions) {
+    super();
+    this.#pair = pair;
+    this.#allocator = options.allocator;
+    this.#transform = options.transform;
+    this.#symmetric = options.symmetric ?? true;
+    const maxPacketSize = options.maxPacketSize ?? 1500;
+    if (!Number.isInteger(maxPacketSize) || maxPacketSize < 12 || maxPacketSize > 65507) throw new RangeError('maxPacketSize must be 12..65507');
+    this.#scratch = new Uint8Array(maxPacketSize);
+    this.#rtpLatch = new SymmetricLatch(options.remote === undefined ? {} : { initial: options.remote });
+    const rtcpInitial = options.remoteRtcp ?? (options.remote === undefined ? undefined : { address: options.remote.address, port: options.remote.port + 1 });
+    this.#rtcpLatch = new SymmetricLatch(rtcpInitial === undefined ? {} : { initial: rtcpInitial });
+    pair.rtp.on('message', (msg, rinfo) => this.#onRtp(msg, rinfo));
+    pair.rtcp.on('message', (msg, rinfo) => this.#onRtcp(msg, rinfo));
+    pair.rtp.on('error', (e) => this.#emitError(e));
+    pair.rtcp.on('error', (e) => this.#emitError(e));
+  }
+
+  /** Allocates a port pair and wraps it. */
+  static async open(options: MediaSocketOptions): Promise<MediaSocket> {
+    const pair = await options.allocator.allocate();
+    try {
+      return new MediaSocket(pair, options);
+    } catch (e) {
+      await options.allocator.release(pair);
+      throw e;
+    }
+  }
+
+  /** Local RTP port (RTCP is this + 1). */
+  get localPort(): number {
+    return this.#pair.port;
+  }
+
+  /** Where RTP is sent now. */
+  get remote(): TransportAddress | undefined {
+    return this.#rtpLatch.remote;
+  }
+
+  /** Where RTCP is sent now. */
+  get remoteRtcp(): TransportAddress | undefined {
+    return this.#rtcpLatch.remote;
+  }
+
+  /** Whether close() was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Counters. */
+  get counters(): MediaSocketCounters {
+    return { rtpSent: this.#rtpSent, rtpReceived: this.#rtpReceived, rtcpSent: this.#rtcpSent, rtcpReceived: this.#rtcpReceived, dropped: this.#dropped };
+  }
+
+  /** Sets the signalled remote addresses (e.g. after a re-INVITE), forgetting learned ones. */
+  setRemote(remote: TransportAddress, remoteRtcp: TransportAddress = { address: remote.address, port: remote.port + 1 }): void {
+    this.#rtpLatch.reset(remote);
+    this.#rtcpLatch.reset(remoteRtcp);
+  }
+
+  /**
+   * Serializes (without allocating, into a scratch buffer), protects and sends one RTP packet.
+   * Returns false when there is no remote yet or the socket is closed.
+   */
+  sendRtp(packet: RtpPacket): boolean {
+    const to = this.#rtpLatch.remote;
+    if (this.#closed || to === undefined) return false;
+    const size = rtpPacketSize(packet);
+    if (size > this.#scratch.length) throw new RangeError(`RTP packet of ${size} bytes exceeds maxPacketSize`);
+    const n = marshalRtpTo(packet, this.#scratch, 0);
+    this.#send(this.#pair.rtp, this.#scratch.subarray(0, n), to, 'rtp');
+    this.#rtpSent++;
+    return true;
+  }
+
+  /** Serializes, protects and sends a compound RTCP packet. */
+  sendRtcp(packets: readonly RtcpPacket[]): boolean {
+    const to = this.#rtcpLatch.remote;
+    if (this.#closed || to === undefined) return false;
+    const size = rtcpCompoundSize(packets);
+    if (size > this.#scratch.length) throw new RangeError(`RTCP packet of ${size} bytes exceeds maxPacketSize`);
+    const n = marshalRtcpTo(packets, this.#scratch, 0);
+    this.#send(this.#pair.rtcp, this.#scratch.subarray(0, n), to, 'rtcp');
+    this.#rtcpSent++;
+    return true;
+  }
+
+  #send(socket: RtpSocketPair['rtp'], plain: Uint8Array, to: TransportAddress, channel: 'rtp' | 'rtcp'): void {
+    let wire: Uint8Array;
+    if (this.#transform === undefined) {
+      // dgram copies synchronously into the kernel on send, but Node may queue it; copy to be safe
+      // because the scratch buffer is reused on the next call.
+      wire = plain.slice();
+    } else {
+      wire = channel === 'rtp' ? this.#transform.protectRtp(plain) : this.#transform.protectRtcp(plain);
+    }
+    socket.send(wire, to.port, to.address, (err) => {
+      if (err) this.#emitError(err);
+    });
+  }
+
+  #onRtp(msg: Buffer, rinfo: RemoteInfo): void {
+    const from = { address: rinfo.address, port: rinfo.port };
+    if (this.#closed) return;
+    // A plain Uint8Array view (no copy), so consumers never see Buffer-specific behaviour.
+    let plain = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+    if (this.#transform !== undefined) {
+      try {
+        plain = this.#transform.unprotectRtp(plain);
+      } catch {
+        this.#drop('unprotect', 'rtp', from);
+        return;
+      }
+    }
+    let packet: RtpPacket;
+    try {
+      packet = parseRtp(plain);
+    } catch (e) {
+      if (!(e instanceof RtpParseError)) throw e;
+      this.#drop('parse', 'rtp', from);
+      return;
+    }
+    this.#rtpReceived++;
+    if (this.#symmetric && this.#rtpLatch.onValidPacket(from, packet.ssrc)) this.emit('latched', from);
+    this.emit('rtp', packet, from);
+  }
+
+  #onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
+    const from = { address: rinfo.address, port: rinfo.port };
+    if (this.#closed) return;
+    // A plain Uint8Array view (no copy), so consumers never see Buffer-specific behaviour.
+    let plain = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+    if (this.#transform !== undefined) {
+      try {
+        plain = this.#transform.unprotectRtcp(plain);
+      } catch {
+        this.#drop('unprotect', 'rtcp', from);
+        return;
+      }
+    }
+    let packets: RtcpPacket[];
+    try {
+      packets = parseRtcp(plain);
+    } catch (e) {
+      if (!(e instanceof RtpParseError)) throw e;
+      this.#drop('parse', 'rtcp', from);
+      return;
+    }
+    this.#rtcpReceived++;
+    const first = packets[0];
+    const ssrc = first !== undefined && (first.type === 'sr' || first.type === 'rr') ? first.ssrc : 0;
+    if (this.#symmetric) this.#rtcpLatch.onValidPacket(from, ssrc);
+    this.emit('rtcp', packets, from);
+  }
+
+  #drop(reason: MediaDropReason, channel: 'rtp' | 'rtcp', from: TransportAddress): void {
+    this.#dropped++;
+    this.emit('dropped', reason, channel, from);
+  }
+
+  #emitError(e: Error): void {
+    // An 'error' event without a listener would throw from EventEmitter; socket errors are not fatal.
+    if (this.listenerCount('error') > 0) this.emit('error', e);
+  }
+
+  /** Closes both sockets and releases the port pair. Idempotent; resolves when released. */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    this.#closed = true;
+    this.#closing = this.#allocator.release(this.#pair);
+    return this.#closing;
+  }
+
+  /** `await using` support. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

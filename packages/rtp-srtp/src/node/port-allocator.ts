@@ -1,0 +1,127 @@
+import { createSocket, type Socket, type SocketType } from 'node:dgram';
+
+/** Options for {@link PortAllocator}. */
+export interface PortAllocatorOptions {
+  /** Lowest port of the range (inclusive); rounded up to even. */
+  readonly minPort: number;
+  /** Highest port of the range (inclusive); the last pair needs maxPort ≥ rtp + 1. */
+  readonly maxPort: number;
+  /** Local address to bind; default '0.0.0.0'. */
+  readonly address?: string;
+  /** Socket family; default 'udp4'. */
+  readonly type?: SocketType;
+  /** Pairs tried per allocation before giving up; default: every pair in the range. */
+  readonly maxAttempts?: number;
+}
+
+/** An allocated RTP/RTCP socket pair (RTP on an even port, RTCP on the next, RFC 3550 §11). */
+export interface RtpSocketPair {
+  /** RTP port (even). */
+  readonly port: number;
+  /** Bound RTP socket. */
+  readonly rtp: Socket;
+  /** Bound RTCP socket on port + 1. */
+  readonly rtcp: Socket;
+}
+
+/** Thrown when no pair in the range could be bound. */
+export class PortRangeExhaustedError extends Error {
+  override readonly name = 'PortRangeExhaustedError';
+  /** Stable code. */
+  readonly code = 'PORT_RANGE_EXHAUSTED';
+}
+
+/**
+ * Hands out RTP/RTCP UDP socket pairs from a fixed range (trunks allow-list a static media range).
+ * RTP gets the even port and RTCP the odd one above it (RFC 3550 §11). Ports bound by other
+ * processes are skipped (EADDRINUSE → next pair); a round-robin cursor avoids reusing a just-freed
+ * pair, so stray packets of an ended call do not land in a new one.
+ */
+export class PortAllocator {
+  readonly #min: number;
+  readonly #max: number;
+  readonly #address: string;
+  readonly #type: SocketType;
+  readonly #pairs: number;
+  readonly #maxAttempts: number;
+  readonly #inUse = new Set<number>();
+  #cursor = 0;
+
+  /** @param options - see {@link PortAllocatorOptions} */
+  constructor(options: PortAllocatorOptions) {
+    const min = options.minPort + (options.minPort % 2);
+    if (!Number.isInteger(options.minPort) || !Number.isInteger(options.maxPort) || options.minPort < 1 || options.maxPort > 65535) {
+      throw new RangeError('port range must be integers within 1..65535');
+    }
+    this.#pairs = Math.floor((options.maxPort - min + 1) / 2);
+    if (this.#pairs < 1) throw new RangeError('port range holds no even/odd pair');
+    this.#min = min;
+    this.#max = options.maxPort;
+    this.#address = options.address ?? '0.0.0.0';
+    this.#type = options.type ?? 'udp4';
+    this.#maxAttempts = options.maxAttempts ?? this.#pairs;
+    if (!Number.isInteger(this.#maxAttempts) || this.#maxAttempts < 1) throw new RangeError('maxAttempts must be a positive integer');
+  }
+
+  /** RTP ports currently handed out. */
+  get inUse(): ReadonlySet<number> {
+    return this.#inUse;
+  }
+
+  /** Binds the next free pair. Rejects with {@link PortRangeExhaustedError} when none is free. */
+  async allocate(): Promise<RtpSocketPair> {
+    for (let attempt = 0; attempt < Math.min(this.#maxAttempts, this.#pairs); attempt++) {
+      const port = this.#min + 2 * this.#cursor;
+      this.#cursor = (this.#cursor + 1) % this.#pairs;
+      if (this.#inUse.has(port) || port + 1 > this.#max) continue;
+      this.#inUse.add(port);
+      const rtp = await this.#bind(port);
+      if (rtp === undefined) {
+        this.#inUse.delete(port);
+        continue;
+      }
+      const rtcp = await this.#bind(port + 1);
+      if (rtcp === undefined) {
+        await closeSocket(rtp);
+        this.#inUse.delete(port);
+        continue;
+      }
+      return { port, rtp, rtcp };
+    }
+    throw new PortRangeExhaustedError(`no free RTP/RTCP pair in ${this.#min}..${this.#max}`);
+  }
+
+  /** Closes a pair's sockets and returns the port to the pool. Idempotent. */
+  async release(pair: RtpSocketPair): Promise<void> {
+    if (!this.#inUse.has(pair.port)) return;
+    await Promise.all([closeSocket(pair.rtp), closeSocket(pair.rtcp)]);
+    this.#inUse.delete(pair.port);
+  }
+
+  // Resolves the bound socket, or undefined when the port is taken; other errors reject.
+  #bind(port: number): Promise<Socket | undefined> {
+    return new Promise((resolve, reject) => {
+      const s = createSocket({ type: this.#type, reuseAddr: false });
+      const onError = (err: NodeJS.ErrnoException): void => {
+        s.close();
+        if (err.code === 'EADDRINUSE' || err.code === 'EACCES') resolve(undefined);
+        else reject(err);
+      };
+      s.once('error', onError);
+      s.bind(port, this.#address, () => {
+        s.off('error', onError);
+        resolve(s);
+      });
+    });
+  }
+}
+
+function closeSocket(s: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      s.close(() => resolve());
+    } catch {
+      resolve(); // already closed
+    }
+  });
+}

@@ -1,0 +1,174 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  MediaSocket,
+  PortAllocator,
+  PortRangeExhaustedError,
+  SymmetricLatch,
+  parseRtp,
+  serializeRtp,
+  type MediaTransform,
+  type RtpPacket,
+  type TransportAddress,
+} from '../src/index.js';
+
+// A per-process range keeps parallel test workers apart.
+const BASE = 30000 + ((process.pid * 37) % 2000) * 10;
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function bindBlocker(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind(port, '127.0.0.1', () => resolve(s));
+    cleanups.push(() => new Promise<void>((r) => s.close(() => r())));
+  });
+}
+
+const packet = (seq: number, ssrc = 0x1234): RtpPacket => ({
+  marker: false, payloadType: 0, sequenceNumber: seq, timestamp: seq * 160, ssrc, csrc: [], padding: 0, payload: new Uint8Array(160).fill(seq & 0xff),
+});
+
+describe('PortAllocator (RFC 3550 §11: RTP even, RTCP = RTP + 1)', () => {
+  it('hands out distinct even/odd pairs and takes them back on release', async () => {
+    const a = new PortAllocator({ minPort: BASE + 1, maxPort: BASE + 6, address: '127.0.0.1' });
+    const p1 = await a.allocate();
+    const p2 = await a.allocate();
+    expect(p1.port % 2).toBe(0);
+    expect(p1.port).toBe(BASE + 2);
+    expect(p2.port).toBe(BASE + 4);
+    expect(p1.rtcp.address().port).toBe(p1.port + 1);
+    await expect(a.allocate()).rejects.toBeInstanceOf(PortRangeExhaustedError);
+    await a.release(p1);
+    await a.release(p1); // idempotent
+    expect([...a.inUse]).toEqual([p2.port]);
+    const p3 = await a.allocate();
+    expect(p3.port).toBe(p1.port);
+    await a.release(p2);
+    await a.release(p3);
+  });
+
+  it('skips pairs whose RTP or RTCP port is taken (EADDRINUSE)', async () => {
+    await bindBlocker(BASE + 10);
+    await bindBlocker(BASE + 13);
+    const a = new PortAllocator({ minPort: BASE + 10, maxPort: BASE + 15, address: '127.0.0.1' });
+    const p = await a.allocate();
+    expect(p.port).toBe(BASE + 14);
+    await a.release(p);
+  });
+
+  it('rejects a range without a pair', () => {
+    expect(() => new PortAllocator({ minPort: 5001, maxPort: 5001 })).toThrow(RangeError);
+  });
+});
+
+describe('symmetric RTP latch (RFC 4961 spirit)', () => {
+  const sdp: TransportAddress = { address: '10.0.0.5', port: 4000 };
+  const nat: TransportAddress = { address: '203.0.113.9', port: 61000 };
+  it('sends to the signalled address until valid media arrives, then to its source', () => {
+    const l = new SymmetricLatch({ initial: sdp });
+    expect(l.remote).toEqual(sdp);
+    expect(l.onValidPacket(nat, 7)).toBe(true);
+    expect(l.remote).toEqual(nat);
+    expect(l.latched).toBe(true);
+  });
+  it('moves again only for the same SSRC (NAT rebinding), never for another source', () => {
+    const l = new SymmetricLatch({ initial: sdp });
+    l.onValidPacket(nat, 7);
+    expect(l.onValidPacket({ address: '198.51.100.1', port: 1 }, 8)).toBe(false);
+    expect(l.onValidPacket({ address: nat.address, port: 61002 }, 7)).toBe(true);
+    const fixed = new SymmetricLatch({ initial: sdp, relatch: false });
+    fixed.onValidPacket(nat, 7);
+    expect(fixed.onValidPacket({ address: nat.address, port: 61002 }, 7)).toBe(false);
+  });
+});
+
+/** A toy authenticated transform: a trailing tag byte that must be 0xA5. */
+const tagTransform: MediaTransform = {
+  protectRtp: (p) => Uint8Array.of(...p, 0xa5),
+  unprotectRtp: (p) => {
+    if (p[p.length - 1] !== 0xa5) throw new Error('auth');
+    return p.subarray(0, p.length - 1);
+  },
+  protectRtcp: (p) => Uint8Array.of(...p, 0xa5),
+  unprotectRtcp: (p) => {
+    if (p[p.length - 1] !== 0xa5) throw new Error('auth');
+    return p.subarray(0, p.length - 1);
+  },
+};
+
+describe('MediaSocket on loopback', () => {
+  async function pair(transform?: MediaTransform) {
+    const allocator = new PortAllocator({ minPort: BASE + 20, maxPort: BASE + 39, address: '127.0.0.1' });
+    const opt = transform === undefined ? {} : { transform };
+    const b = await MediaSocket.open({ allocator, remote: { address: '127.0.0.1', port: 9 }, ...opt }); // wrong SDP address
+    const a = await MediaSocket.open({ allocator, remote: { address: '127.0.0.1', port: b.localPort }, ...opt });
+    cleanups.push(() => a.close(), () => b.close());
+    return { a, b, allocator };
+  }
+
+  it('latches to where media comes from and echoes back through the transform', async () => {
+    const { a, b } = await pair(tagTransform);
+    const latched = once(b, 'latched');
+    const atB = once(b, 'rtp');
+    expect(a.sendRtp(packet(1))).toBe(true);
+    const [got, from] = (await atB) as [RtpPacket, TransportAddress];
+    expect(got.sequenceNumber).toBe(1);
+    expect(from.port).toBe(a.localPort);
+    expect(await latched).toEqual([{ address: '127.0.0.1', port: a.localPort }]);
+    const atA = once(a, 'rtp');
+    b.sendRtp({ ...got, sequenceNumber: 2 });
+    const [echo] = (await atA) as [RtpPacket];
+    expect(echo.sequenceNumber).toBe(2);
+    expect(echo.payload).toEqual(packet(1).payload);
+  });
+
+  it('unauthenticated packets are dropped and do not move the latch', async () => {
+    const { a, b } = await pair(tagTransform);
+    const atB = once(b, 'rtp');
+    a.sendRtp(packet(1));
+    await atB;
+    const intruder = createSocket('udp4');
+    await new Promise<void>((r) => intruder.bind(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => intruder.close(() => r())));
+    const dropped = once(b, 'dropped');
+    intruder.send(serializeRtp(packet(5)), b.localPort, '127.0.0.1'); // no tag
+    expect(await dropped).toEqual(['unprotect', 'rtp', { address: '127.0.0.1', port: intruder.address().port }]);
+    expect(b.remote).toEqual({ address: '127.0.0.1', port: a.localPort });
+    expect(b.counters.dropped).toBe(1);
+    const garbage = once(b, 'dropped');
+    intruder.send(Uint8Array.of(1, 2, 3, 0xa5), b.localPort, '127.0.0.1'); // authenticates, but not RTP
+    expect((await garbage)[0]).toBe('parse');
+  });
+
+  it('carries compound RTCP on port + 1', async () => {
+    const { a, b } = await pair();
+    const atB = once(b, 'rtcp');
+    a.setRemote({ address: '127.0.0.1', port: b.localPort });
+    a.sendRtcp([{ type: 'rr', ssrc: 1, reports: [], profileExtension: new Uint8Array(0) }, { type: 'bye', ssrcs: [1] }]);
+    const [packets] = (await atB) as [unknown[]];
+    expect(packets).toEqual([{ type: 'rr', ssrc: 1, reports: [], profileExtension: new Uint8Array(0) }, { type: 'bye', ssrcs: [1] }]);
+  });
+
+  it('close() is idempotent, releases the ports, and sending after close is refused', async () => {
+    const { a, allocator } = await pair();
+    const port = a.localPort;
+    await Promise.all([a.close(), a.close()]);
+    expect(a.closed).toBe(true);
+    expect(allocator.inUse.has(port)).toBe(false);
+    expect(a.sendRtp(packet(1))).toBe(false);
+  });
+
+  it('the payload of a received packet is a view of the datagram', async () => {
+    const { a, b } = await pair();
+    const atB = once(b, 'rtp');
+    a.sendRtp(packet(3));
+    const [got] = (await atB) as [RtpPacket];
+    expect(got.payload.byteOffset - parseRtp(serializeRtp(packet(3))).payload.byteOffset).toBeGreaterThanOrEqual(0);
+    expect(got.payload.length).toBe(160);
+  });
+});
