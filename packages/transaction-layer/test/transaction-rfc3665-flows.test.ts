@@ -1,5 +1,7 @@
 import { createRequest, createResponse, type SipRequest } from '@trunkline/sip-parser';
 import { describe, expect, it } from 'vitest';
+import { answerChallenge } from '../src/auth/digest-client.js';
+import { DigestServer } from '../src/auth/digest-server.js';
 import { buildCancel } from '../src/transaction/derived-requests.js';
 import { TransactionManager, type TransactionOutput } from '../src/transaction/transaction-manager.js';
 import { ScriptedNode } from './helpers/scripted-node.js';
@@ -162,16 +164,25 @@ describe('RFC 3665 basic call flows replayed on the simulated network', () => {
     expect(sim.quiet).toBe(true);
   });
 
-  it('RFC 3665 §2.1 successful new registration: REGISTER, 401 challenge, REGISTER with credentials, 200', () => {
+  it('RFC 3665 §2.1 successful new registration: REGISTER, 401 digest challenge, REGISTER with credentials, 200 (RFC 7616)', async () => {
     const sim = world();
+    const server = new DigestServer({ realm: 'atlanta.example.com', secret: 'registrar-secret', algorithms: ['SHA-256', 'MD5'] });
+    const lookup = (user: string) => (user === 'bob' ? { password: 'zanzibar' } : undefined);
+    const verdicts: string[] = [];
+    let pending: Promise<void> = Promise.resolve();
     const registrar = new ScriptedNode('registrar', new TransactionManager(), (out, s, self) => {
       if (out.type !== 'request') return;
-      const authorized = out.request.headers.has('Authorization');
-      const res = createResponse(out.request, authorized ? 200 : 401, { toTag: 'reg1' });
-      if (!authorized) res.headers.set('WWW-Authenticate', 'Digest realm="atlanta.example.com", qop="auth", nonce="ea9c8e88df84f1cec4341ae6cbe5a359", opaque="", stale=FALSE, algorithm=MD5');
-      s.handle('registrar', self.manager.respond(out.transactionId, res, s.now));
+      const req = out.request;
+      pending = server.verify(req, lookup, s.now).then((v) => {
+        verdicts.push(v.status);
+        const res = createResponse(req, v.status === 'ok' ? 200 : 401, {
+          toTag: 'reg1',
+          headers: v.status === 'ok' ? [] : server.challenge(s.now).map((h) => [h.name, h.value] as const),
+        });
+        s.handle('registrar', self.manager.respond(out.transactionId, res, s.now));
+      });
     });
-    const register = (cseq: number, auth?: string): SipRequest =>
+    const register = (cseq: number): SipRequest =>
       createRequest({
         method: 'REGISTER',
         uri: 'sips:ss2.biloxi.example.com',
@@ -183,25 +194,35 @@ describe('RFC 3665 basic call flows replayed on the simulated network', () => {
           ['Call-ID', '1j9FpLxk3uxtm8tn@biloxi.example.com'],
           ['CSeq', `${cseq} REGISTER`],
           ['Contact', '<sips:bob@client.biloxi.example.com>'],
-          ...(auth ? ([['Authorization', auth]] as const) : []),
         ],
       });
+    let first: SipRequest | undefined;
+    let second: SipRequest | undefined;
     const bob = new ScriptedNode('bob', new TransactionManager(), (out, s, self) => {
-      if (out.type === 'response' && out.response.status === 401) {
-        const auth = 'Digest username="bob", realm="atlanta.example.com", nonce="ea9c8e88df84f1cec4341ae6cbe5a359", opaque="", uri="sips:ss2.biloxi.example.com", response="dfe56131d1958046689d83306477ecc"';
-        s.handle('bob', self.manager.sendRequest(register(2, auth), s.flowTo('registrar'), s.now).outputs);
+      if (out.type === 'response' && out.response.status === 401 && first) {
+        const again = register(2);
+        for (const h of answerChallenge(out.response, first, { username: 'bob', password: 'zanzibar' })) again.headers.append(h.name, h.value);
+        second = again;
+        s.handle('bob', self.manager.sendRequest(again, s.flowTo('registrar'), s.now).outputs);
       }
     });
     sim.add(bob);
     sim.add(registrar);
-    sim.handle('bob', bob.manager.sendRequest(register(1), sim.flowTo('registrar'), 0).outputs);
-    sim.runUntil(60_000);
+    first = register(1);
+    sim.handle('bob', bob.manager.sendRequest(first, sim.flowTo('registrar'), 0).outputs);
+    for (let t = 10; t <= 60_000; t += 10) {
+      sim.runUntil(t);
+      await pending;
+    }
     expect(flow(sim)).toEqual([
       'bob→registrar REGISTER',
       'registrar→bob 401 (REGISTER)',
       'bob→registrar REGISTER',
       'registrar→bob 200 (REGISTER)',
     ]);
+    expect(verdicts).toEqual(['bad', 'ok']);
+    // The strongest algorithm offered was chosen (RFC 8760 §2.4 with strongest-first policy).
+    expect(second?.headers.getAll('Authorization')).toEqual([expect.stringMatching(/^Digest .*algorithm=SHA-256/)]);
     expect(bob.manager.size + registrar.manager.size).toBe(0);
   });
 });
