@@ -1,7 +1,8 @@
 import type { SipRequest, SipResponse } from '@trunkline/sip-parser';
 import type { TimerValues } from '../timers.js';
+import { assertNever, newStep, type Step } from './common.js';
 import { buildNon2xxAck } from './derived-requests.js';
-import { assertNever, Deadlines, newStep, type Step } from './common.js';
+import { TransactionMachine, type CommonEvent } from './transaction-machine.js';
 
 /**
  * INVITE client transaction — RFC 3261 §17.1.1 (Figure 5) as amended by
@@ -17,40 +18,17 @@ import { assertNever, Deadlines, newStep, type Step } from './common.js';
 export type ClientInviteState = 'calling' | 'proceeding' | 'accepted' | 'completed' | 'terminated';
 
 /** Inputs of the INVITE client transaction. */
-export type ClientInviteEvent =
-  | { readonly type: 'response'; readonly response: SipResponse }
-  /** The driver's clock reached `deadline`. */
-  | { readonly type: 'timer' }
-  | { readonly type: 'transport-error' };
+export type ClientInviteEvent = { readonly type: 'response'; readonly response: SipResponse } | CommonEvent;
 
 type Timer = 'A' | 'B' | 'D' | 'M';
 
-export class ClientInviteTransaction {
-  private stateValue: ClientInviteState = 'calling';
-  private readonly timers = new Deadlines<Timer>();
+export class ClientInviteTransaction extends TransactionMachine<ClientInviteState, Timer, Extract<ClientInviteEvent, { type: 'response' }>> {
   private intervalA: number;
   private ack: SipRequest | null = null;
 
-  /**
-   * @param request the INVITE, already carrying its branch.
-   * @param t timer values for the transport in use.
-   * @param reliable true over TCP/TLS/WS: no retransmissions, Timer D = 0.
-   */
-  constructor(
-    readonly request: SipRequest,
-    private readonly t: TimerValues,
-    readonly reliable: boolean,
-  ) {
+  constructor(request: SipRequest, t: TimerValues, reliable: boolean) {
+    super(request, t, reliable, 'calling');
     this.intervalA = t.A;
-  }
-
-  get state(): ClientInviteState {
-    return this.stateValue;
-  }
-
-  /** Earliest armed timer, or null. */
-  get deadline(): number | null {
-    return this.timers.next;
   }
 
   /** §17.1.1.2: send the INVITE; start Timer A (unreliable only) and Timer B. */
@@ -62,32 +40,12 @@ export class ClientInviteTransaction {
     return out;
   }
 
-  step(event: ClientInviteEvent, now: number): Step {
-    const out = newStep();
-    switch (event.type) {
-      case 'response':
-        this.onResponse(event.response, now, out);
-        break;
-      case 'timer':
-        for (let fired = this.timers.takeDue(now); fired !== null; fired = this.timers.takeDue(now)) {
-          this.onTimer(fired, now, out);
-        }
-        break;
-      case 'transport-error':
-        // §17.1.4: inform the TU of the failure and terminate. In Completed the
-        // failure concerns an ACK retransmission, which the machine may drop.
-        if (this.stateValue === 'calling' || this.stateValue === 'proceeding') {
-          out.events.push({ type: 'transport-error' });
-          this.terminate(out);
-        }
-        break;
-      default:
-        assertNever(event);
-    }
-    return out;
+  /** §17.1.4: a failure ends Calling/Proceeding; in Completed it concerns an ACK retransmission, which may be dropped. */
+  protected transportErrorEnds(): boolean {
+    return this.stateValue === 'calling' || this.stateValue === 'proceeding';
   }
 
-  private onResponse(response: SipResponse, now: number, out: Step): void {
+  protected onInput({ response }: { response: SipResponse }, now: number, out: Step): void {
     const code = response.status;
     switch (this.stateValue) {
       case 'calling':
@@ -97,13 +55,11 @@ export class ClientInviteTransaction {
           this.stateValue = 'proceeding';
           this.timers.clear('A');
           this.timers.clear('B');
-          out.events.push({ type: 'response', response });
         } else if (code < 300) {
           // RFC 6026 §7.2: 2xx → Accepted; the TU sends the ACK end-to-end.
           this.stateValue = 'accepted';
           this.timers.clearAll();
           this.timers.set('M', now + this.t.M);
-          out.events.push({ type: 'response', response });
         } else {
           // §17.1.1.3: 300-699 → Completed, ACK generated here, Timer D.
           this.stateValue = 'completed';
@@ -111,8 +67,8 @@ export class ClientInviteTransaction {
           this.ack = buildNon2xxAck(this.request, response);
           out.send.push(this.ack);
           this.timers.set('D', now + this.t.D);
-          out.events.push({ type: 'response', response });
         }
+        out.events.push({ type: 'response', response });
         break;
       case 'accepted':
         // RFC 6026 §7.2: further 2xx (retransmissions or forks) go to the TU; others are dropped.
@@ -129,7 +85,7 @@ export class ClientInviteTransaction {
     }
   }
 
-  private onTimer(timer: Timer, now: number, out: Step): void {
+  protected onTimer(timer: Timer, now: number, out: Step): void {
     switch (timer) {
       case 'A':
         // §17.1.1.2: retransmit with the interval doubled each time (no T2 cap for INVITE).
@@ -150,11 +106,5 @@ export class ClientInviteTransaction {
       default:
         assertNever(timer);
     }
-  }
-
-  private terminate(out: Step): void {
-    this.stateValue = 'terminated';
-    this.timers.clearAll();
-    out.events.push({ type: 'terminated' });
   }
 }

@@ -1,6 +1,7 @@
 import type { SipRequest, SipResponse } from '@trunkline/sip-parser';
 import type { TimerValues } from '../timers.js';
-import { assertNever, Deadlines, newStep, type Step } from './common.js';
+import { assertNever, newStep, type Step } from './common.js';
+import { TransactionMachine, type CommonEvent } from './transaction-machine.js';
 
 /**
  * Non-INVITE client transaction — RFC 3261 §17.1.2 (Figure 6).
@@ -14,32 +15,20 @@ import { assertNever, Deadlines, newStep, type Step } from './common.js';
 export type ClientNonInviteState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
 /** Inputs of the non-INVITE client transaction. */
-export type ClientNonInviteEvent =
-  | { readonly type: 'response'; readonly response: SipResponse }
-  | { readonly type: 'timer' }
-  | { readonly type: 'transport-error' };
+export type ClientNonInviteEvent = { readonly type: 'response'; readonly response: SipResponse } | CommonEvent;
 
 type Timer = 'E' | 'F' | 'K';
 
-export class ClientNonInviteTransaction {
-  private stateValue: ClientNonInviteState = 'trying';
-  private readonly timers = new Deadlines<Timer>();
+export class ClientNonInviteTransaction extends TransactionMachine<
+  ClientNonInviteState,
+  Timer,
+  Extract<ClientNonInviteEvent, { type: 'response' }>
+> {
   private intervalE: number;
 
-  constructor(
-    readonly request: SipRequest,
-    private readonly t: TimerValues,
-    readonly reliable: boolean,
-  ) {
+  constructor(request: SipRequest, t: TimerValues, reliable: boolean) {
+    super(request, t, reliable, 'trying');
     this.intervalE = t.E;
-  }
-
-  get state(): ClientNonInviteState {
-    return this.stateValue;
-  }
-
-  get deadline(): number | null {
-    return this.timers.next;
   }
 
   /** §17.1.2.2: send the request; Timer E (unreliable only) and Timer F. */
@@ -51,31 +40,12 @@ export class ClientNonInviteTransaction {
     return out;
   }
 
-  step(event: ClientNonInviteEvent, now: number): Step {
-    const out = newStep();
-    switch (event.type) {
-      case 'response':
-        this.onResponse(event.response, now, out);
-        break;
-      case 'timer':
-        for (let fired = this.timers.takeDue(now); fired !== null; fired = this.timers.takeDue(now)) {
-          this.onTimer(fired, now, out);
-        }
-        break;
-      case 'transport-error':
-        // §17.1.4
-        if (this.stateValue === 'trying' || this.stateValue === 'proceeding') {
-          out.events.push({ type: 'transport-error' });
-          this.terminate(out);
-        }
-        break;
-      default:
-        assertNever(event);
-    }
-    return out;
+  /** §17.1.4 */
+  protected transportErrorEnds(): boolean {
+    return this.stateValue === 'trying' || this.stateValue === 'proceeding';
   }
 
-  private onResponse(response: SipResponse, now: number, out: Step): void {
+  protected onInput({ response }: { response: SipResponse }, now: number, out: Step): void {
     switch (this.stateValue) {
       case 'trying':
       case 'proceeding':
@@ -97,7 +67,7 @@ export class ClientNonInviteTransaction {
     }
   }
 
-  private onTimer(timer: Timer, now: number, out: Step): void {
+  protected onTimer(timer: Timer, now: number, out: Step): void {
     switch (timer) {
       case 'E':
         if (this.stateValue === 'trying') {
@@ -123,11 +93,5 @@ export class ClientNonInviteTransaction {
       default:
         assertNever(timer);
     }
-  }
-
-  private terminate(out: Step): void {
-    this.stateValue = 'terminated';
-    this.timers.clearAll();
-    out.events.push({ type: 'terminated' });
   }
 }

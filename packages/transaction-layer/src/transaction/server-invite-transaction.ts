@@ -1,6 +1,7 @@
 import { createResponse, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
 import type { TimerValues } from '../timers.js';
-import { assertNever, Deadlines, newStep, TransactionStateError, type Step } from './common.js';
+import { assertNever, newStep, TransactionStateError, type Step } from './common.js';
+import { TransactionMachine, type CommonEvent } from './transaction-machine.js';
 
 /**
  * INVITE server transaction — RFC 3261 §17.2.1 (Figure 7) as amended by
@@ -22,31 +23,17 @@ export type ServerInviteEvent =
   | { readonly type: 'request'; readonly request: SipRequest }
   /** The TU responds. */
   | { readonly type: 'respond'; readonly response: SipResponse }
-  | { readonly type: 'timer' }
-  | { readonly type: 'transport-error' };
+  | CommonEvent;
 
 type Timer = 'trying100' | 'G' | 'H' | 'I' | 'L';
 
-export class ServerInviteTransaction {
-  private stateValue: ServerInviteState = 'proceeding';
-  private readonly timers = new Deadlines<Timer>();
+export class ServerInviteTransaction extends TransactionMachine<ServerInviteState, Timer, Exclude<ServerInviteEvent, CommonEvent>> {
   private lastResponse: SipResponse | null = null;
   private intervalG: number;
 
-  constructor(
-    readonly request: SipRequest,
-    private readonly t: TimerValues,
-    readonly reliable: boolean,
-  ) {
+  constructor(request: SipRequest, t: TimerValues, reliable: boolean) {
+    super(request, t, reliable, 'proceeding');
     this.intervalG = t.G;
-  }
-
-  get state(): ServerInviteState {
-    return this.stateValue;
-  }
-
-  get deadline(): number | null {
-    return this.timers.next;
   }
 
   /** The most recent response sent (what a retransmitted INVITE is answered with). */
@@ -62,31 +49,14 @@ export class ServerInviteTransaction {
     return out;
   }
 
-  step(event: ServerInviteEvent, now: number): Step {
-    const out = newStep();
-    switch (event.type) {
-      case 'request':
-        this.onRequest(event.request, now, out);
-        break;
-      case 'respond':
-        this.onRespond(event.response, now, out);
-        break;
-      case 'timer':
-        for (let fired = this.timers.takeDue(now); fired !== null; fired = this.timers.takeDue(now)) {
-          this.onTimer(fired, now, out);
-        }
-        break;
-      case 'transport-error':
-        // §17.2.4 / RFC 6026 §7.1: the TU learns of the failure; the transaction ends.
-        if (this.stateValue !== 'terminated') {
-          out.events.push({ type: 'transport-error' });
-          this.terminate(out);
-        }
-        break;
-      default:
-        assertNever(event);
-    }
-    return out;
+  /** §17.2.4 / RFC 6026 §7.1: the TU learns of any failure; the transaction ends. */
+  protected transportErrorEnds(): boolean {
+    return true;
+  }
+
+  protected onInput(event: Exclude<ServerInviteEvent, CommonEvent>, now: number, out: Step): void {
+    if (event.type === 'request') this.onRequest(event.request, now, out);
+    else this.onRespond(event.response, now, out);
   }
 
   private onRequest(request: SipRequest, now: number, out: Step): void {
@@ -153,7 +123,7 @@ export class ServerInviteTransaction {
     }
   }
 
-  private onTimer(timer: Timer, now: number, out: Step): void {
+  protected onTimer(timer: Timer, now: number, out: Step): void {
     switch (timer) {
       case 'trying100':
         // §17.2.1: the TU did not answer within 200 ms: send 100 Trying ourselves.
@@ -183,11 +153,5 @@ export class ServerInviteTransaction {
       default:
         assertNever(timer);
     }
-  }
-
-  private terminate(out: Step): void {
-    this.stateValue = 'terminated';
-    this.timers.clearAll();
-    out.events.push({ type: 'terminated' });
   }
 }

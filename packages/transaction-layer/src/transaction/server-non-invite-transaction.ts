@@ -1,6 +1,7 @@
 import type { SipRequest, SipResponse } from '@trunkline/sip-parser';
 import type { TimerValues } from '../timers.js';
-import { assertNever, Deadlines, newStep, TransactionStateError, type Step } from './common.js';
+import { assertNever, newStep, TransactionStateError, type Step } from './common.js';
+import { TransactionMachine, type CommonEvent } from './transaction-machine.js';
 
 /**
  * Non-INVITE server transaction — RFC 3261 §17.2.2 (Figure 8).
@@ -8,7 +9,7 @@ import { assertNever, Deadlines, newStep, TransactionStateError, type Step } fro
  * ```
  *   request ─▶ Trying ──TU 1xx──▶ Proceeding ──TU 1xx──▶ (send)
  *                 ╲──TU 200-699──────╲──TU 200-699──▶ Completed ──Timer J──▶ Terminated
- *   transport error (Proceeding / Completed) ──▶ Terminated
+ *   transport error ──▶ Terminated
  * ```
  */
 export type ServerNonInviteState = 'trying' | 'proceeding' | 'completed' | 'terminated';
@@ -18,28 +19,13 @@ export type ServerNonInviteEvent =
   /** A retransmission of the request. */
   | { readonly type: 'request'; readonly request: SipRequest }
   | { readonly type: 'respond'; readonly response: SipResponse }
-  | { readonly type: 'timer' }
-  | { readonly type: 'transport-error' };
+  | CommonEvent;
 
-type Timer = 'J';
-
-export class ServerNonInviteTransaction {
-  private stateValue: ServerNonInviteState = 'trying';
-  private readonly timers = new Deadlines<Timer>();
+export class ServerNonInviteTransaction extends TransactionMachine<ServerNonInviteState, 'J', Exclude<ServerNonInviteEvent, CommonEvent>> {
   private lastResponse: SipResponse | null = null;
 
-  constructor(
-    readonly request: SipRequest,
-    private readonly t: TimerValues,
-    readonly reliable: boolean,
-  ) {}
-
-  get state(): ServerNonInviteState {
-    return this.stateValue;
-  }
-
-  get deadline(): number | null {
-    return this.timers.next;
+  constructor(request: SipRequest, t: TimerValues, reliable: boolean) {
+    super(request, t, reliable, 'trying');
   }
 
   get response(): SipResponse | null {
@@ -53,35 +39,20 @@ export class ServerNonInviteTransaction {
     return out;
   }
 
-  step(event: ServerNonInviteEvent, now: number): Step {
-    const out = newStep();
-    switch (event.type) {
-      case 'request':
-        // §17.2.2: retransmissions are discarded in Trying, answered with the last response after.
-        if ((this.stateValue === 'proceeding' || this.stateValue === 'completed') && this.lastResponse) {
-          out.send.push(this.lastResponse);
-        }
-        break;
-      case 'respond':
-        this.onRespond(event.response, now, out);
-        break;
-      case 'timer':
-        if (this.timers.takeDue(now) === 'J') this.terminate(out);
-        break;
-      case 'transport-error':
-        // §17.2.4
-        if (this.stateValue !== 'terminated') {
-          out.events.push({ type: 'transport-error' });
-          this.terminate(out);
-        }
-        break;
-      default:
-        assertNever(event);
-    }
-    return out;
+  /** §17.2.4 */
+  protected transportErrorEnds(): boolean {
+    return true;
   }
 
-  private onRespond(response: SipResponse, now: number, out: Step): void {
+  protected onInput(event: Exclude<ServerNonInviteEvent, CommonEvent>, now: number, out: Step): void {
+    if (event.type === 'request') {
+      // §17.2.2: retransmissions are discarded in Trying, answered with the last response after.
+      if ((this.stateValue === 'proceeding' || this.stateValue === 'completed') && this.lastResponse) {
+        out.send.push(this.lastResponse);
+      }
+      return;
+    }
+    const response = event.response;
     switch (this.stateValue) {
       case 'trying':
       case 'proceeding':
@@ -103,9 +74,8 @@ export class ServerNonInviteTransaction {
     }
   }
 
-  private terminate(out: Step): void {
-    this.stateValue = 'terminated';
-    this.timers.clearAll();
-    out.events.push({ type: 'terminated' });
+  /** §17.2.2: Timer J ends Completed. */
+  protected onTimer(_timer: 'J', _now: number, out: Step): void {
+    this.terminate(out);
   }
 }
