@@ -165,6 +165,22 @@ describe('SrtpContext options, MKI and limits', () => {
     big[0] = 0x8f;
     expect(code(() => rx.unprotect(big))).toBe('MALFORMED');
     expect(code(() => rx.unprotectRtcp(new Uint8Array(10)))).toBe('MALFORMED');
+    const huge = new Uint8Array(70000);
+    huge[0] = 0x80;
+    expect(code(() => rx.unprotect(huge))).toBe('MALFORMED');
+    expect(code(() => rx.unprotectRtcp(huge))).toBe('MALFORMED');
+    expect(code(() => new SrtpContext(opts).protect(huge))).toBe('RangeError');
+  });
+  it('protectInto/unprotectInto write into the caller buffer and return lengths', () => {
+    const tx = new SrtpContext(opts);
+    const rx = new SrtpContext(opts);
+    const buf = new Uint8Array(100);
+    const n = tx.protectInto(rtp(9), buf);
+    expect(n).toBe(32 + tx.rtpOverhead);
+    expect(buf.subarray(0, n)).toEqual(new SrtpContext(opts).protect(rtp(9)));
+    const back = new Uint8Array(100);
+    expect(rx.unprotectInto(buf.subarray(0, n), back)).toBe(32);
+    expect(back.subarray(0, 32)).toEqual(rtp(9));
   });
   it('API misuse throws RangeError/TypeError', () => {
     expect(() => new SrtpContext({ ...opts, masterKey: new Uint8Array(15) })).toThrow(RangeError);

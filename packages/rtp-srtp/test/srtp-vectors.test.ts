@@ -1,8 +1,9 @@
-import { createHmac } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SrtpContext, deriveSrtpKeys, srtpPrf, type SrtpProfile } from '../src/index.js';
 import { AesCmKeystream } from '../src/srtp/aes-cm.js';
+import { AesGcm } from '../src/srtp/aes-gcm.js';
 import { HmacSha1 } from '../src/srtp/hmac-sha1.js';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -207,6 +208,31 @@ describe('HMAC-SHA1 with precomputed pads (RFC 2202 §3, RFC 3711 §4.2.1)', () 
           const m = createHmac('sha1', key).update(msg);
           if (roc !== undefined) m.update(Buffer.from([roc >>> 24, (roc >>> 16) & 255, (roc >>> 8) & 255, roc & 255]));
           expect(toHex(out)).toBe(m.digest('hex'));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('AES-GCM with table GHASH (NIST SP 800-38D, RFC 7714 §7)', () => {
+  it('agrees with node:crypto aes-128-gcm / aes-256-gcm for any key, IV, AAD and plaintext', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ minLength: 32, maxLength: 32 })),
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        fc.uint8Array({ maxLength: 80 }),
+        fc.uint8Array({ maxLength: 300 }),
+        (key, iv, aad, pt) => {
+          const c = createCipheriv(key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', key, iv);
+          c.setAAD(aad);
+          const expected = Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]);
+          const g = new AesGcm(key);
+          const ks = g.keystream(iv, 1 + Math.ceil(pt.length / 16));
+          const out = new Uint8Array(pt.length + 16);
+          for (let i = 0; i < pt.length; i++) out[i] = pt[i]! ^ ks[16 + i]!;
+          g.tag(ks, 0, aad, 0, aad.length, out, 0, pt.length, out, pt.length);
+          expect(toHex(out)).toBe(expected.toString('hex'));
         },
       ),
       { numRuns: 300 },

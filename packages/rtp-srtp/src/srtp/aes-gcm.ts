@@ -22,6 +22,7 @@ export class AesGcm {
   readonly #iv = new Uint8Array(16);
   readonly #iv32 = new Uint32Array(this.#iv.buffer);
   readonly #len = new Uint8Array(16);
+  readonly #block = new Uint8Array(16);
 
   /** @param key - 16 or 32 byte AES key */
   constructor(key: Uint8Array) {
@@ -160,9 +161,10 @@ export class AesGcm {
       gmul(y, m, y[0]! ^ readI32(d, off), y[1]! ^ readI32(d, off + 4), y[2]! ^ readI32(d, off + 8), y[3]! ^ readI32(d, off + 12));
     }
     if (off < end) {
-      const x = [0, 0, 0, 0];
-      for (let i = 0; off + i < end; i++) x[i >>> 2] = x[i >>> 2]! | (d[off + i]! << (24 - 8 * (i & 3)));
-      gmul(y, m, y[0]! ^ x[0]!, y[1]! ^ x[1]!, y[2]! ^ x[2]!, y[3]! ^ x[3]!);
+      const t = this.#block;
+      t.fill(0);
+      for (let i = 0; off + i < end; i++) t[i] = d[off + i]!;
+      gmul(y, m, y[0]! ^ readI32(t, 0), y[1]! ^ readI32(t, 4), y[2]! ^ readI32(t, 8), y[3]! ^ readI32(t, 12));
     }
   }
 }

@@ -45,7 +45,7 @@ interface RtpStream {
   initialRoc: number;
   /** Receive side only. */
   readonly window: ReplayWindow | undefined;
-  /** Cached AES-CM keystream for indices [ksFirst, ksFirst + ksCount), ksBlocks blocks each. */
+  /** Cached keystream (AES-CM, or GCM tag masks + keystream) for indices [ksFirst, ksFirst + ksCount), ksBlocks blocks each. */
   ks: Uint8Array | undefined;
   ksFirst: number;
   ksCount: number;
@@ -55,6 +55,12 @@ interface RtpStream {
 function newStream(initialRoc: number, window: ReplayWindow | undefined): RtpStream {
   return { highest: -1, initialRoc, window, ks: undefined, ksFirst: 0, ksCount: 0, ksBlocks: 0 };
 }
+
+/**
+ * Largest packet accepted: a UDP datagram's payload. Also keeps AES-CM's 16-bit block counter
+ * (RFC 3711 §4.1.1, 2^16 blocks) far from wrapping.
+ */
+const MAX_PACKET = 65535;
 
 /** Bytes of keystream made per ECB call when packets arrive in sequence (see #rtpXor). */
 const KEYSTREAM_BATCH_BYTES = 4096;
@@ -74,9 +80,10 @@ const EMPTY = new Uint8Array(0);
  * Failures throw {@link SrtpError} and leave the state untouched: the rollover counter and replay
  * window move only after a packet authenticated. Only key derivation rate 0 is supported.
  *
- * Buffers: when `out` is given the result is a view of it and nothing is allocated on the AES-CM
- * path beyond node:crypto's keystream buffer; `out` may be the input itself (in place) and must not
- * otherwise overlap it. Size it with {@link SrtpContext.rtpOverhead} / `rtcpOverhead`.
+ * Buffers: when `out` is given the result is a view of it; `protectInto`/`unprotectInto` return
+ * just the length and allocate nothing beyond node:crypto's (batched) keystream buffer. `out` may
+ * be the input itself (in place) and must not otherwise overlap it. Size it with
+ * {@link SrtpContext.rtpOverhead} / `rtcpOverhead`.
  */
 export class SrtpContext {
   /** The protection profile. */
@@ -225,6 +232,10 @@ export class SrtpContext {
 
   /**
    * Protects an RTP packet into an SRTP packet (RFC 3711 §3.3; RFC 7714 §8 for AEAD).
+   *
+   * The sender does not refuse a repeated sequence number: re-protecting the same packet (a
+   * retransmission) yields the same bytes, but different payloads under one sequence number would
+   * reuse keystream, which the caller must not do.
    * @param rtp - a complete RTP packet (header, CSRCs, extension, payload, padding)
    * @param out - optional destination of at least `rtp.length + rtpOverhead` bytes; may be `rtp`
    * @returns the SRTP packet (a view of `out` when given)
@@ -232,7 +243,20 @@ export class SrtpContext {
    * @throws RangeError when `out` is too small
    */
   protect(rtp: Uint8Array, out?: Uint8Array): Uint8Array {
+    const dst = out ?? new Uint8Array(rtp.length + this.rtpOverhead);
+    return dst.subarray(0, this.protectInto(rtp, dst));
+  }
+
+  /**
+   * {@link SrtpContext.protect} into `out`, returning the SRTP length: allocates nothing on the
+   * AES-CM/GCM path beyond node:crypto's keystream buffer.
+   * @param rtp - a complete RTP packet
+   * @param out - destination of at least `rtp.length + rtpOverhead` bytes; may be `rtp` itself
+   * @returns the number of bytes written to `out`
+   */
+  protectInto(rtp: Uint8Array, out: Uint8Array): number {
     const len = rtp.length;
+    if (len > MAX_PACKET) throw new RangeError(`RTP packet of ${len} bytes exceeds ${MAX_PACKET}`);
     const hl = rtpHeaderLength(rtp, len);
     if (hl < 0) throw new SrtpError('MALFORMED', 'not an RTP version 2 packet');
     const p = this.#params;
@@ -249,7 +273,7 @@ export class SrtpContext {
     if (roc < 0) throw new SrtpError('TOO_OLD', 'sequence number before index 0');
     if (roc > 0xffffffff) throw new SrtpError('KEY_EXHAUSTED', '2^48 SRTP packets sent with this key');
     const index = roc * 65536 + seq;
-    if (!sameView(dst, rtp)) dst.set(rtp.subarray(0, hl));
+    if (!sameView(dst, rtp)) copyBytes(rtp, dst, hl);
     const mkiAt = p.transform === 'aes-gcm' ? len + p.rtpTagLength : len;
     if (this.#gcm) {
       // RFC 7714 §8.1-8.2: IV = (00 00 || SSRC || ROC || SEQ) XOR salt; AAD = the header; the
@@ -270,7 +294,7 @@ export class SrtpContext {
     // Commit (nothing above can fail any more).
     if (stream.highest < 0 && !this.#txRtp.has(ssrc)) this.#txRtp.set(ssrc, stream);
     if (index > stream.highest) stream.highest = index;
-    return dst.subarray(0, total);
+    return total;
   }
 
   /**
@@ -283,12 +307,24 @@ export class SrtpContext {
    * @throws RangeError when `out` is too small
    */
   unprotect(srtp: Uint8Array, out?: Uint8Array): Uint8Array {
+    const dst = out ?? new Uint8Array(Math.max(0, srtp.length - this.rtpOverhead));
+    return dst.subarray(0, this.unprotectInto(srtp, dst));
+  }
+
+  /**
+   * {@link SrtpContext.unprotect} into `out`, returning the RTP length.
+   * @param srtp - a received SRTP packet (untrusted)
+   * @param out - destination of at least `srtp.length - rtpOverhead` bytes; may be `srtp` itself
+   * @returns the number of bytes written to `out`
+   */
+  unprotectInto(srtp: Uint8Array, out: Uint8Array): number {
     const p = this.#params;
     const len = srtp.length;
     const mkiLen = this.#mki.length;
     const tagLen = p.rtpTagLength;
     const plainLen = len - tagLen - mkiLen;
     if (plainLen < 12) throw new SrtpError('MALFORMED', 'SRTP packet too short');
+    if (len > MAX_PACKET) throw new SrtpError('MALFORMED', 'SRTP packet longer than a UDP datagram');
     const hl = rtpHeaderLength(srtp, plainLen);
     if (hl < 0) throw new SrtpError('MALFORMED', 'not an SRTP version 2 packet');
     const dst = destination(out, plainLen);
@@ -302,7 +338,7 @@ export class SrtpContext {
     }
     // RFC 3711 §3.3.1 and App. A: estimate the ROC from the highest index received.
     const roc = stream.highest < 0 ? stream.initialRoc : estimateRoc(stream.highest, seq);
-    if (roc < 0 || roc > 0xffffffff) throw new SrtpError('TOO_OLD', 'packet index before 0');
+    if (roc < 0 || roc > 0xffffffff) throw new SrtpError('TOO_OLD', 'packet index outside 0 .. 2^48 - 1');
     const index = roc * 65536 + seq;
     if (stream.window !== undefined) {
       const r = stream.window.check(index);
@@ -321,14 +357,14 @@ export class SrtpContext {
       const tag = this.#tag;
       this.#rtpGcm!.tag(ks, at, srtp, 0, hl, srtp, hl, n, tag, 0);
       if (!bytesEqual(srtp, plainLen, tag)) throw new SrtpError('AUTH_FAILED', 'SRTP AEAD tag mismatch');
-      if (!sameView(dst, srtp)) dst.set(srtp.subarray(0, hl));
+      if (!sameView(dst, srtp)) copyBytes(srtp, dst, hl);
       xorInto(ks, at + 16, srtp, hl, dst, hl, n);
     } else {
       // RFC 3711 §3.3 step 5: authenticate before decrypting.
       if (!this.#rtpMac!.verify(srtp, 0, plainLen, true, roc, srtp, plainLen + mkiLen, tagLen)) {
         throw new SrtpError('AUTH_FAILED', 'SRTP authentication tag mismatch');
       }
-      if (!sameView(dst, srtp)) dst.set(srtp.subarray(0, hl));
+      if (!sameView(dst, srtp)) copyBytes(srtp, dst, hl);
       const n = plainLen - hl;
       if (n > 0) xorInto(this.#streamKeystream(stream, ssrc, index, (n + 15) >>> 4), this.#ksAt, srtp, hl, dst, hl, n);
     }
@@ -336,7 +372,7 @@ export class SrtpContext {
     if (isNew) this.#rxRtp.set(ssrc, stream);
     if (index > stream.highest) stream.highest = index;
     stream.window!.accept(index);
-    return dst.subarray(0, plainLen);
+    return plainLen;
   }
 
   /**
@@ -349,6 +385,7 @@ export class SrtpContext {
    */
   protectRtcp(rtcp: Uint8Array, out?: Uint8Array): Uint8Array {
     const len = rtcp.length;
+    if (len > MAX_PACKET) throw new RangeError(`RTCP packet of ${len} bytes exceeds ${MAX_PACKET}`);
     if (len < 8 || rtcp[0]! >>> 6 !== 2) throw new SrtpError('MALFORMED', 'not an RTCP version 2 packet');
     const p = this.#params;
     const total = len + this.rtcpOverhead;
@@ -413,6 +450,7 @@ export class SrtpContext {
     const tagLen = p.rtcpTagLength;
     const plainLen = len - this.rtcpOverhead;
     if (plainLen < 8 || srtcp[0]! >>> 6 !== 2) throw new SrtpError('MALFORMED', 'not an SRTCP packet');
+    if (len > MAX_PACKET) throw new SrtpError('MALFORMED', 'SRTCP packet longer than a UDP datagram');
     const dst = destination(out, plainLen);
     const ssrc = readU32(srtcp, 4);
     // Layout: AES-CM: rtcp | E+index | MKI | tag; AEAD: rtcp | tag | E+index | MKI.
@@ -605,12 +643,18 @@ function bytesEqual(p: Uint8Array, o: number, q: Uint8Array): boolean {
   return diff === 0;
 }
 
+// A loop beats TypedArray.set(subarray(...)) for a 12-byte header: no view is allocated.
+function copyBytes(src: Uint8Array, dst: Uint8Array, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] = src[i]!;
+}
+
 function sameView(a: Uint8Array, b: Uint8Array): boolean {
   return a.buffer === b.buffer && a.byteOffset === b.byteOffset;
 }
 
 function destination(out: Uint8Array | undefined, size: number): Uint8Array {
   if (out === undefined) return new Uint8Array(size);
+  if (!(out instanceof Uint8Array)) throw new TypeError('out must be a Uint8Array');
   if (out.length < size) throw new RangeError(`output buffer too small: need ${size} bytes, got ${out.length}`);
   return out;
 }
