@@ -118,3 +118,38 @@ export { createNodeDnsResolver, type NodeDnsResolverOptions } from './resolver/n
 export { locateSipServer, type LocateOptions, type Target } from './resolver/server-location.js';
 export { orderSrvRecords } from './resolver/srv-order.js';
 export { TargetIterator, failoverReasonForStatus, type FailoverReason, type TargetIteratorOptions } from './resolver/target-iterator.js';
+
+// Transports (RFC 3261 §18, RFC 3581, RFC 5626 §3.5.1, RFC 5923).
+export {
+  SipTransport,
+  type BoundAddress,
+  type SipTransportEvents,
+  type TransportMessageEvent,
+  type TransportConnectionEvent,
+  type TransportCloseEvent,
+  type TransportMalformedEvent,
+  type TransportStats,
+} from './transport/sip-transport.js';
+export { TransportError, type TransportErrorCode } from './transport/transport-error.js';
+export {
+  type SipTransportOptions,
+  type ListenOptions,
+  type TransportLimits,
+  type KeepAliveOptions,
+  type TransportProtocol,
+  type TransportTraceEvent,
+} from './transport/transport-options.js';
+export { type TlsServerOptions, type TlsClientOptions, type Pem } from './transport/tls-options.js';
+export { responseFlow } from './transport/response-flow.js';
+export { applyReceived } from './transport/via-received.js';
+
+// Node driver: the transaction layer on real sockets and timers.
+export {
+  SipEndpoint,
+  ClientTransactionError,
+  type ClientTransactionErrorCode,
+  type IncomingRequest,
+  type RequestOptions,
+  type SipEndpointEvents,
+  type SipEndpointOptions,
+} from './node/sip-endpoint.js';

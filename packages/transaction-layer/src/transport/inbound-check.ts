@@ -1,0 +1,108 @@
+/**
+ * What the transport checks before handing a message up, and how it answers
+ * what it cannot hand up — RFC 3261 §18.2.1, §8.2.6, §21.4.1.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  SipParseError,
+  canonicalHeaderName,
+  createRequest,
+  createResponse,
+  type SipRequest,
+  type SipResponse,
+} from '@trunkline/sip-parser';
+
+/** Result of {@link checkInbound}. */
+export type InboundVerdict =
+  | { readonly ok: true }
+  /** `answerable`: a request (not ACK) whose Via/From/To/Call-ID/CSeq all decode, so an error response can be built and routed. */
+  | { readonly ok: false; readonly error: SipParseError; readonly answerable: boolean };
+
+const OK: InboundVerdict = Object.freeze({ ok: true });
+
+function missing(header: string): SipParseError {
+  return new SipParseError('BAD_HEADER_VALUE', `missing ${header} header (RFC 3261 §8.1.1)`, { header, statusHint: 400 });
+}
+
+/**
+ * Checks the headers every transaction and dialog reads first: every Via
+ * value, From, To, Call-ID and CSeq must be present and decode (§8.1.1), so
+ * nothing above the transport meets a throwing accessor for them.
+ */
+export function checkInbound(message: SipRequest | SipResponse): InboundVerdict {
+  const reads: ReadonlyArray<readonly [string, () => unknown]> = [
+    ['Via', () => message.via],
+    ['CSeq', () => message.cseq],
+    ['Call-ID', () => message.callId],
+    ['From', () => message.from],
+    ['To', () => message.to],
+  ];
+  let error: SipParseError | null = null;
+  let decodes = true;
+  let hasVia = false;
+  for (const [header, read] of reads) {
+    try {
+      const v = read();
+      const absent = v === undefined || (Array.isArray(v) && v.length === 0);
+      if (header === 'Via') hasVia = !absent;
+      if (absent) error ??= missing(header);
+    } catch (e) {
+      if (!(e instanceof SipParseError)) throw e;
+      decodes = false;
+      error ??= e;
+    }
+  }
+  if (error === null) return OK;
+  const answerable = message.isRequest && message.method !== 'ACK' && decodes && hasVia;
+  return { ok: false, error, answerable };
+}
+
+/** Headers a salvaged request keeps: the ones an error response copies (§8.2.6.2). */
+const SALVAGED = new Set(['Via', 'From', 'To', 'Call-ID', 'CSeq']);
+
+/**
+ * For a datagram the parser rejected as a whole (bad header line, version,
+ * URI too long, ...): rebuilds just enough of the request — method, Via,
+ * From, To, Call-ID, CSeq — to answer it with the parser's status hint.
+ * Returns null for responses, ACKs and anything that does not yield those
+ * headers; the caller then drops the datagram.
+ */
+export function salvageRequest(bytes: Uint8Array): SipRequest | null {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let head = text.search(/\r?\n\r?\n/);
+  if (head < 0) head = text.length;
+  const lines = text.slice(0, head).split(/\r?\n/);
+  while (lines.length > 0 && lines[0] === '') lines.shift();
+  const start = lines[0];
+  if (start === undefined) return null;
+  const sp = start.indexOf(' ');
+  const method = sp > 0 ? start.slice(0, sp) : '';
+  if (method === '' || method === 'ACK' || /^sip\//i.test(method)) return null;
+  const headers: Array<[string, string]> = [];
+  for (let i = 1; i < lines.length; i++) {
+    let line = lines[i]!;
+    // §7.3.1 folding: continuation lines start with whitespace.
+    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1]!)) line += ' ' + lines[++i]!.trim();
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = canonicalHeaderName(line.slice(0, colon).trim());
+    if (SALVAGED.has(name)) headers.push([name, line.slice(colon + 1).trim()]);
+  }
+  let request: SipRequest;
+  try {
+    request = createRequest({ method, uri: 'sip:invalid.invalid', headers });
+  } catch {
+    return null; // a non-token method or a header value the builder refuses
+  }
+  const verdict = checkInbound(request);
+  return verdict.ok ? request : null;
+}
+
+/**
+ * A stateless error response (§8.2.6): the request's Via, From, To, Call-ID
+ * and CSeq, and a To tag when the request had none (§8.2.6.2).
+ */
+export function errorResponse(request: SipRequest, status: number): SipResponse {
+  const code = Number.isInteger(status) && status >= 400 && status <= 699 ? status : 400;
+  return createResponse(request, code, { toTag: randomBytes(6).toString('hex') });
+}

@@ -1,0 +1,208 @@
+/**
+ * One TCP or TLS connection carrying SIP — RFC 3261 §18.3 framing, RFC 5626
+ * §3.5.1 CRLF keep-alives, idle and buffer limits.
+ */
+import type { Socket } from 'node:net';
+import { SipParseError, StreamFramer, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
+import type { Flow } from '../flow.js';
+import { normalizeAddress } from './address.js';
+import { TransportError } from './transport-error.js';
+
+const CRLF = Buffer.from('\r\n');
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+
+/** @internal What a connection reports to its owner. */
+export interface StreamConnectionHandlers {
+  /** A framed message; `receivedAt` is `Date.now()` when its last chunk arrived. */
+  readonly onMessage: (conn: StreamConnection, message: SipRequest | SipResponse, receivedAt: number) => void;
+  /** The stream could not be framed (the connection is being closed). */
+  readonly onFramingError: (conn: StreamConnection, error: SipParseError) => void;
+  /** The connection closed, for `error` (null: orderly). Called once. */
+  readonly onClose: (conn: StreamConnection, error: TransportError | null) => void;
+  /** Bytes in or out, for the trace hook; absent when tracing is off. */
+  readonly onTrace: ((direction: 'in' | 'out', conn: StreamConnection, bytes: Uint8Array) => void) | undefined;
+}
+
+/** @internal Settings of one connection. */
+export interface StreamConnectionSettings {
+  readonly id: string;
+  readonly protocol: 'tcp' | 'tls';
+  readonly direction: 'inbound' | 'outbound';
+  /** TLS name the peer was verified for (outbound), if any. */
+  readonly serverName: string | undefined;
+  readonly maxMessageBytes: number;
+  readonly maxBufferBytes: number;
+  readonly idleTimeoutMs: number;
+  /** 0 = no keep-alive pings. */
+  readonly crlfIntervalMs: number;
+  readonly pongTimeoutMs: number;
+}
+
+/**
+ * @internal A connected socket with a {@link StreamFramer}. Pings on an
+ * inbound ping are answered with a pong; on an outbound connection with
+ * keep-alives on, a CRLFCRLF ping is sent every `crlfIntervalMs` and a
+ * missing pong closes the flow (RFC 5626 §4.4.1).
+ */
+export class StreamConnection {
+  readonly id: string;
+  readonly protocol: 'tcp' | 'tls';
+  readonly direction: 'inbound' | 'outbound';
+  readonly serverName: string | undefined;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  private readonly socket: Socket;
+  private readonly framer: StreamFramer;
+  private readonly settings: StreamConnectionSettings;
+  private readonly handlers: StreamConnectionHandlers;
+  private lastActivity = Date.now();
+  private idleTimer: NodeJS.Timeout | null = null;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private pongTimer: NodeJS.Timeout | null = null;
+  private closeError: TransportError | null = null;
+  private isClosed = false;
+
+  constructor(socket: Socket, settings: StreamConnectionSettings, handlers: StreamConnectionHandlers) {
+    this.socket = socket;
+    this.settings = settings;
+    this.handlers = handlers;
+    this.id = settings.id;
+    this.protocol = settings.protocol;
+    this.direction = settings.direction;
+    this.serverName = settings.serverName;
+    this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
+    this.remotePort = socket.remotePort ?? 0;
+    this.framer = new StreamFramer({ limits: { maxMessageBytes: settings.maxMessageBytes } });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (e: Error) => {
+      this.closeError ??= new TransportError('SOCKET_ERROR', `connection ${this.id}: ${e.message}`, { cause: e });
+    });
+    socket.on('close', () => this.finish());
+    if (settings.idleTimeoutMs > 0) this.armIdle(settings.idleTimeoutMs);
+    if (settings.direction === 'outbound' && settings.crlfIntervalMs > 0) {
+      this.pingTimer = setInterval(() => this.ping(), settings.crlfIntervalMs);
+      this.pingTimer.unref();
+    }
+  }
+
+  /** True once closed (by either side or a limit). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** The flow a message received here came on. */
+  get flow(): Flow {
+    return { protocol: this.protocol, address: this.remoteAddress, port: this.remotePort, connectionId: this.id };
+  }
+
+  /**
+   * Writes one message. Rejects with BUFFER_OVERFLOW when the peer is not
+   * reading (more than `maxBufferBytes` unsent), CONNECTION_CLOSED when the
+   * connection is gone.
+   */
+  write(bytes: Uint8Array): Promise<void> {
+    if (this.isClosed || this.socket.destroyed) {
+      return Promise.reject(new TransportError('CONNECTION_CLOSED', `connection ${this.id} is closed`));
+    }
+    if (this.socket.writableLength + bytes.length > this.settings.maxBufferBytes) {
+      return Promise.reject(
+        new TransportError('BUFFER_OVERFLOW', `connection ${this.id}: more than ${this.settings.maxBufferBytes} bytes waiting to be sent`),
+      );
+    }
+    this.lastActivity = Date.now();
+    this.handlers.onTrace?.('out', this, bytes);
+    return new Promise((resolve, reject) => {
+      this.socket.write(bytes, (e) => {
+        if (e) reject(new TransportError('CONNECTION_CLOSED', `connection ${this.id}: write failed: ${e.message}`, { cause: e }));
+        else resolve();
+      });
+    });
+  }
+
+  /** Closes the connection (idempotent); `error` says why, reported through `onClose`. */
+  close(error: TransportError | null = null): void {
+    if (this.isClosed) return;
+    if (error !== null) this.closeError ??= error;
+    this.socket.destroy();
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const t of [this.idleTimer, this.pingTimer, this.pongTimer]) if (t !== null) clearTimeout(t);
+    this.idleTimer = this.pingTimer = this.pongTimer = null;
+    if (!this.socket.destroyed) this.socket.destroy();
+    this.handlers.onClose(this, this.closeError);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.isClosed) return;
+    const now = Date.now();
+    this.lastActivity = now;
+    for (const ev of this.framer.push(chunk)) {
+      if (this.isClosed) return;
+      switch (ev.type) {
+        case 'message':
+          this.handlers.onMessage(this, ev.message, now);
+          break;
+        case 'ping':
+          // RFC 5626 §3.5.1: a CRLFCRLF ping is answered with a single CRLF pong.
+          this.handlers.onTrace?.('in', this, CRLFCRLF);
+          if (!this.socket.destroyed) {
+            this.socket.write(CRLF);
+            this.handlers.onTrace?.('out', this, CRLF);
+          }
+          break;
+        case 'pong':
+          this.handlers.onTrace?.('in', this, CRLF);
+          if (this.pongTimer !== null) {
+            clearTimeout(this.pongTimer);
+            this.pongTimer = null;
+          }
+          break;
+        case 'error': {
+          const e = ev.error;
+          this.handlers.onFramingError(this, e);
+          const code = e.code === 'MESSAGE_TOO_LARGE' ? 'MESSAGE_TOO_LARGE' : 'FRAMING_ERROR';
+          this.close(new TransportError(code, `connection ${this.id}: ${e.message}`, { cause: e }));
+          return;
+        }
+      }
+    }
+    if (this.framer.buffered > this.settings.maxBufferBytes) {
+      this.close(
+        new TransportError('BUFFER_OVERFLOW', `connection ${this.id}: more than ${this.settings.maxBufferBytes} bytes buffered without a complete message`),
+      );
+    }
+  }
+
+  /** One timer re-armed for the remaining time instead of reset on every chunk. */
+  private armIdle(ms: number): void {
+    this.idleTimer = setTimeout(() => {
+      const idle = Date.now() - this.lastActivity;
+      const limit = this.settings.idleTimeoutMs;
+      if (idle >= limit) {
+        this.close(new TransportError('IDLE_TIMEOUT', `connection ${this.id}: idle for ${idle} ms`));
+      } else {
+        this.armIdle(limit - idle);
+      }
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  /** RFC 5626 §4.4.1: send CRLFCRLF, expect a CRLF within the pong timeout. */
+  private ping(): void {
+    if (this.isClosed || this.socket.destroyed) return;
+    if (this.pongTimer !== null) return; // the previous ping is still waiting for its pong
+    this.framer.pingSent();
+    this.lastActivity = Date.now();
+    this.socket.write(CRLFCRLF);
+    this.handlers.onTrace?.('out', this, CRLFCRLF);
+    this.pongTimer = setTimeout(() => {
+      this.close(new TransportError('KEEPALIVE_TIMEOUT', `connection ${this.id}: no pong within ${this.settings.pongTimeoutMs} ms`));
+    }, this.settings.pongTimeoutMs);
+    this.pongTimer.unref();
+  }
+}

@@ -1,0 +1,45 @@
+/** Stable codes for every way a transport operation can fail. */
+export type TransportErrorCode =
+  /** A TCP or TLS connection could not be established (refused, unreachable, timed out). */
+  | 'CONNECT_FAILED'
+  /** The TLS peer's certificate did not verify against the configured CAs or name (RFC 5922 §7). */
+  | 'TLS_VERIFY_FAILED'
+  /** The connection closed before or while the message was written. */
+  | 'CONNECTION_CLOSED'
+  /** `limits.maxConnections` is reached; no new connection was opened or accepted. */
+  | 'TOO_MANY_CONNECTIONS'
+  /** The message is larger than `limits.maxMessageBytes`, or a datagram can hold. */
+  | 'MESSAGE_TOO_LARGE'
+  /** The peer sent bytes that cannot be framed as SIP (RFC 3261 §18.3); the connection was closed. */
+  | 'FRAMING_ERROR'
+  /** More than `limits.maxConnectionBufferBytes` were waiting on one connection. */
+  | 'BUFFER_OVERFLOW'
+  /** No traffic for `limits.idleTimeoutMs`; the connection was closed. */
+  | 'IDLE_TIMEOUT'
+  /** No CRLF pong arrived in time for a keep-alive ping (RFC 5626 §4.4.1). */
+  | 'KEEPALIVE_TIMEOUT'
+  /** No listener of the needed protocol (or address family) exists to send from. */
+  | 'NO_TRANSPORT'
+  /** A socket reported an error after it was established (reset, write failure, bind failure). */
+  | 'SOCKET_ERROR'
+  /** The transport is closed. */
+  | 'TRANSPORT_CLOSED';
+
+/**
+ * The only error {@link SipTransport} rejects or reports with for conditions
+ * of the network or of peers; API misuse throws `TypeError` / `RangeError`.
+ *
+ * @example
+ * try { await transport.send(request, flow) } catch (e) {
+ *   if (e instanceof TransportError && e.code === 'TLS_VERIFY_FAILED') ...
+ * }
+ */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  readonly code: TransportErrorCode;
+
+  constructor(code: TransportErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

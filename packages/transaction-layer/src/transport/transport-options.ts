@@ -1,0 +1,133 @@
+/**
+ * Options of {@link SipTransport}, with their defaults, validated once.
+ */
+import { isIP } from 'node:net';
+import type { Flow } from '../flow.js';
+import type { TlsClientOptions, TlsServerOptions } from './tls-options.js';
+
+/** Protocols a {@link SipTransport} can listen on and send over. */
+export type TransportProtocol = 'udp' | 'tcp' | 'tls';
+
+/** One socket to bind. */
+export interface ListenOptions {
+  /** Transport protocol. Required. */
+  readonly protocol: TransportProtocol;
+  /**
+   * Local address to bind. Default `'127.0.0.1'` (safe by default; bind
+   * `'0.0.0.0'` / `'::'` and set `publicAddress` to serve a network).
+   */
+  readonly host?: string;
+  /** Local port; 0 picks an ephemeral port. Default 5060 (UDP/TCP) or 5061 (TLS) — RFC 3261 §19.1.2. */
+  readonly port?: number;
+  /** Certificate and key; required for `tls`, ignored otherwise. */
+  readonly tls?: TlsServerOptions;
+}
+
+/** Resource limits; every one is enforced per transport. */
+export interface TransportLimits {
+  /** Most open TCP/TLS connections, inbound and outbound together; new inbound ones beyond it are refused. Default 1024. */
+  readonly maxConnections?: number;
+  /** Most bytes waiting on one connection, unframed input or unsent output. Default 262,144. */
+  readonly maxConnectionBufferBytes?: number;
+  /** A connection without traffic for this long is closed (ms; 0 = never). Default 300,000. */
+  readonly idleTimeoutMs?: number;
+  /** Largest SIP message accepted or sent (bytes). Default 65,535. */
+  readonly maxMessageBytes?: number;
+  /** How long an outbound TCP/TLS connect (and TLS handshake) may take (ms). Default 10,000. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** CRLF keep-alives on outbound stream connections — RFC 5626 §3.5.1, §4.4.1. */
+export interface KeepAliveOptions {
+  /** Interval between CRLFCRLF pings on outbound TCP/TLS connections (ms; 0 = off). Default 0. */
+  readonly crlfIntervalMs?: number;
+  /** A ping without a CRLF pong within this time fails the flow (ms). Default 10,000 (RFC 5626 §4.4.1). */
+  readonly pongTimeoutMs?: number;
+}
+
+/** What the optional trace hook sees: every message or keep-alive written or read. */
+export interface TransportTraceEvent {
+  readonly direction: 'in' | 'out';
+  readonly flow: Flow;
+  /** The bytes on the wire (do not keep or mutate). */
+  readonly bytes: Uint8Array;
+}
+
+/** Options for {@link SipTransport}. */
+export interface SipTransportOptions {
+  /** Sockets to bind. Required, at least one. */
+  readonly listen: readonly ListenOptions[];
+  /** Address advertised in Via sent-by (see `viaSentBy`). Default: each listener's bound address. */
+  readonly publicAddress?: string;
+  /** Resource limits. Defaults per field. */
+  readonly limits?: TransportLimits;
+  /** Outbound TLS. Default: verify servers against Node's root CAs, no client certificate. */
+  readonly tlsClient?: TlsClientOptions;
+  /** CRLF keep-alives. Default: off. */
+  readonly keepAlive?: KeepAliveOptions;
+  /** A request over UDP larger than this goes over TCP when a TCP listener exists (RFC 3261 §18.1.1). Default 1300. */
+  readonly udpMtuThreshold?: number;
+  /** Called for every message and keep-alive in or out. Default: none (nothing is printed). */
+  readonly trace?: (event: TransportTraceEvent) => void;
+}
+
+/** @internal Options with defaults applied. */
+export interface ResolvedTransportOptions {
+  readonly listen: ReadonlyArray<Required<Omit<ListenOptions, 'tls'>> & { readonly tls: TlsServerOptions | undefined }>;
+  readonly publicAddress: string | undefined;
+  readonly maxConnections: number;
+  readonly maxConnectionBufferBytes: number;
+  readonly idleTimeoutMs: number;
+  readonly maxMessageBytes: number;
+  readonly connectTimeoutMs: number;
+  readonly tlsClient: TlsClientOptions;
+  readonly crlfIntervalMs: number;
+  readonly pongTimeoutMs: number;
+  readonly udpMtuThreshold: number;
+  readonly trace: ((event: TransportTraceEvent) => void) | undefined;
+}
+
+function int(name: string, v: number | undefined, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const x = v ?? def;
+  if (!Number.isInteger(x) || x < min || x > max) {
+    throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${String(x)}`);
+  }
+  return x;
+}
+
+/** @internal Applies defaults and validates (TypeError / RangeError on misuse). */
+export function resolveTransportOptions(o: SipTransportOptions): ResolvedTransportOptions {
+  if (!Array.isArray(o.listen) || o.listen.length === 0) throw new TypeError('listen needs at least one entry');
+  const listen = o.listen.map((l, i) => {
+    if (l.protocol !== 'udp' && l.protocol !== 'tcp' && l.protocol !== 'tls') {
+      throw new TypeError(`listen[${i}].protocol must be udp, tcp or tls, got ${String(l.protocol)}`);
+    }
+    const host = l.host ?? '127.0.0.1';
+    if (isIP(host) === 0) throw new TypeError(`listen[${i}].host must be an IP address, got ${JSON.stringify(host)}`);
+    const port = int(`listen[${i}].port`, l.port, l.protocol === 'tls' ? 5061 : 5060, 0, 65535);
+    if (l.protocol === 'tls' && l.tls === undefined) throw new TypeError(`listen[${i}] is tls and needs tls.cert and tls.key`);
+    return { protocol: l.protocol, host, port, tls: l.protocol === 'tls' ? l.tls : undefined };
+  });
+  const limits = o.limits ?? {};
+  const keepAlive = o.keepAlive ?? {};
+  const tlsClient = o.tlsClient ?? {};
+  if ((tlsClient.cert === undefined) !== (tlsClient.key === undefined)) {
+    throw new TypeError('tlsClient.cert and tlsClient.key go together');
+  }
+  if (o.publicAddress !== undefined && o.publicAddress.length === 0) throw new TypeError('publicAddress must not be empty');
+  if (o.trace !== undefined && typeof o.trace !== 'function') throw new TypeError('trace must be a function');
+  return {
+    listen,
+    publicAddress: o.publicAddress,
+    maxConnections: int('limits.maxConnections', limits.maxConnections, 1024, 1),
+    maxConnectionBufferBytes: int('limits.maxConnectionBufferBytes', limits.maxConnectionBufferBytes, 262_144, 1),
+    idleTimeoutMs: int('limits.idleTimeoutMs', limits.idleTimeoutMs, 300_000, 0),
+    maxMessageBytes: int('limits.maxMessageBytes', limits.maxMessageBytes, 65_535, 1),
+    connectTimeoutMs: int('limits.connectTimeoutMs', limits.connectTimeoutMs, 10_000, 1),
+    tlsClient,
+    crlfIntervalMs: int('keepAlive.crlfIntervalMs', keepAlive.crlfIntervalMs, 0, 0),
+    pongTimeoutMs: int('keepAlive.pongTimeoutMs', keepAlive.pongTimeoutMs, 10_000, 1),
+    udpMtuThreshold: int('udpMtuThreshold', o.udpMtuThreshold, 1300, 1),
+    trace: o.trace,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * A bound UDP socket — RFC 3261 §18: each datagram carries one message.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIP } from 'node:net';
+import { TransportError } from './transport-error.js';
+
+/** Largest UDP payload over IPv4 (65,535 − 8 − 20). */
+export const MAX_UDP_PAYLOAD = 65_507;
+
+/** @internal A bound UDP socket and the callbacks it feeds. */
+export class UdpListener {
+  readonly family: 4 | 6;
+  private readonly socket: Socket;
+  private isClosed = false;
+  private closing: Promise<void> | null = null;
+
+  private constructor(socket: Socket, family: 4 | 6) {
+    this.socket = socket;
+    this.family = family;
+  }
+
+  /**
+   * Binds `host:port` (port 0: ephemeral). Rejects with SOCKET_ERROR when the
+   * bind fails (address in use, not local).
+   */
+  static bind(
+    host: string,
+    port: number,
+    onDatagram: (bytes: Buffer, from: RemoteInfo) => void,
+    onError: (error: TransportError) => void,
+  ): Promise<UdpListener> {
+    const family = isIP(host) === 6 ? 6 : 4;
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    const listener = new UdpListener(socket, family);
+    return new Promise((resolve, reject) => {
+      const onBindError = (e: Error): void => {
+        socket.close();
+        reject(new TransportError('SOCKET_ERROR', `cannot bind udp ${host}:${port}: ${e.message}`, { cause: e }));
+      };
+      socket.once('error', onBindError);
+      socket.bind(port, host, () => {
+        socket.off('error', onBindError);
+        socket.on('error', (e) => onError(new TransportError('SOCKET_ERROR', `udp ${host}:${port}: ${e.message}`, { cause: e })));
+        socket.on('message', onDatagram);
+        resolve(listener);
+      });
+    });
+  }
+
+  /** Bound address and port. */
+  get address(): { address: string; port: number } {
+    const a = this.socket.address();
+    return { address: a.address, port: a.port };
+  }
+
+  /** Sends one datagram; rejects with SOCKET_ERROR (e.g. EMSGSIZE, unreachable) or TRANSPORT_CLOSED. */
+  send(bytes: Uint8Array, address: string, port: number): Promise<void> {
+    if (this.isClosed) return Promise.reject(new TransportError('TRANSPORT_CLOSED', 'the UDP socket is closed'));
+    return new Promise((resolve, reject) => {
+      this.socket.send(bytes, port, address, (e) => {
+        if (e) reject(new TransportError('SOCKET_ERROR', `udp send to ${address}:${port} failed: ${e.message}`, { cause: e }));
+        else resolve();
+      });
+    });
+  }
+
+  /** Closes the socket (idempotent). */
+  close(): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    this.isClosed = true;
+    this.closing = new Promise((resolve) => this.socket.close(() => resolve()));
+    return this.closing;
+  }
+}
