@@ -29,11 +29,23 @@ export class DeadlineQueue {
     return this.at.length > 0 ? this.at[0]! : null;
   }
 
+  /** Earliest entry's key, or null. */
+  peekKey(): string | null {
+    return this.keys.length > 0 ? this.keys[0]! : null;
+  }
+
   /** Removes and returns the earliest entry if it is due. */
   popDue(now: number): { when: number; key: string } | null {
     if (this.at.length === 0 || this.at[0]! > now) return null;
     const when = this.at[0]!;
     const key = this.keys[0]!;
+    this.removeHead();
+    return { when, key };
+  }
+
+  /** Drops the earliest entry. */
+  removeHead(): void {
+    if (this.at.length === 0) return;
     const lastAt = this.at.pop()!;
     const lastKey = this.keys.pop()!;
     if (this.at.length > 0) {
@@ -41,7 +53,6 @@ export class DeadlineQueue {
       this.keys[0] = lastKey;
       this.siftDown(0);
     }
-    return { when, key };
   }
 
   private siftDown(i: number): void {

@@ -92,14 +92,12 @@ export class TransactionManager {
 
   /** When the driver must call {@link tick} next, or null when nothing is pending. */
   get nextDeadline(): number | null {
-    // Drop stale heap heads so the answer is exact.
-    for (let head = this.queue.peek(); head !== null; head = this.queue.peek()) {
-      const due = this.queue.popDue(head)!;
-      const entry = this.entries.get(due.key);
-      if (entry && entry.deadline === due.when) {
-        this.queue.push(due.when, due.key);
-        return due.when;
-      }
+    // Stale heap heads (superseded or terminated deadlines) are dropped here, so
+    // the answer is exact and the queue empties when the last transaction ends.
+    for (let when = this.queue.peek(); when !== null; when = this.queue.peek()) {
+      const entry = this.entries.get(this.queue.peekKey()!);
+      if (entry && entry.deadline === when) return when;
+      this.queue.removeHead();
     }
     return null;
   }

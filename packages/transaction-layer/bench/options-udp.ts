@@ -1,0 +1,79 @@
+/**
+ * OPTIONS→200 non-INVITE transactions/s over UDP loopback, one process: two
+ * {@link SipEndpoint}s (SipTransport + TransactionManager + real timers), the
+ * server's TU answering every OPTIONS with 200, the client keeping `window`
+ * transactions outstanding. Parser, transport checks, RFC 3261 §17 machines
+ * and real sockets are all in the path.
+ */
+import { performance } from 'node:perf_hooks';
+import { createRequest, createResponse } from '@trunkline/sip-parser';
+import { SipEndpoint, SipTransport, type Flow } from '@trunkline/transaction-layer';
+
+/** Options for {@link measureOptionsTransactions}. */
+export interface OptionsBenchOptions {
+  /** How long to measure (ms). Default 2000. */
+  readonly durationMs?: number;
+  /** Most client transactions outstanding at once. Default 64. */
+  readonly window?: number;
+}
+
+/** Result of {@link measureOptionsTransactions}. */
+export interface OptionsBenchResult {
+  readonly transactionsPerSecond: number;
+  readonly completed: number;
+  /** Transactions that failed (Timer F or transport error). */
+  readonly failed: number;
+}
+
+export async function measureOptionsTransactions(options: OptionsBenchOptions = {}): Promise<OptionsBenchResult> {
+  const durationMs = options.durationMs ?? 2000;
+  const window = options.window ?? 64;
+  const serverTransport = await SipTransport.create({ listen: [{ protocol: 'udp', port: 0 }] });
+  const clientTransport = await SipTransport.create({ listen: [{ protocol: 'udp', port: 0 }] });
+  // Timers J/K keep finished transactions for 32 s / 5 s: allow for them.
+  const server = new SipEndpoint(serverTransport, { maxTransactions: 5_000_000 });
+  const client = new SipEndpoint(clientTransport, { maxTransactions: 5_000_000 });
+  server.on('request', (inc) => inc.respond(createResponse(inc.request, 200, { toTag: 'uas' })));
+  const addr = serverTransport.addresses[0]!;
+  const to: Flow = { protocol: 'udp', address: addr.address, port: addr.port };
+  const sentBy = clientTransport.viaSentBy('udp');
+
+  let running = true;
+  let n = 0;
+  let completed = 0;
+  let failed = 0;
+  const loop = async (): Promise<void> => {
+    while (running) {
+      const i = n++;
+      const req = createRequest({
+        method: 'OPTIONS',
+        uri: `sip:bench@${to.address}:${to.port}`,
+        headers: [
+          ['Via', `SIP/2.0/UDP ${sentBy};branch=z9hG4bK-o${i};rport`],
+          ['Max-Forwards', '70'],
+          ['From', `<sip:client@${to.address}>;tag=c${i}`],
+          ['To', `<sip:bench@${to.address}>`],
+          ['Call-ID', `o${i}@bench`],
+          ['CSeq', '1 OPTIONS'],
+        ],
+      });
+      try {
+        await client.request(req, to);
+        completed++;
+      } catch {
+        failed++;
+      }
+    }
+  };
+  const t0 = performance.now();
+  const workers = Array.from({ length: window }, loop);
+  await new Promise<void>((r) => setTimeout(r, durationMs));
+  const seconds = (performance.now() - t0) / 1000;
+  const done = completed;
+  running = false;
+  await Promise.all(workers);
+  client.close();
+  server.close();
+  await Promise.all([serverTransport.close(), clientTransport.close()]);
+  return { transactionsPerSecond: done / seconds, completed: done, failed };
+}
