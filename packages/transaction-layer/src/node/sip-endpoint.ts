@@ -71,12 +71,17 @@ interface Pending {
   readonly request: SipRequest;
   readonly flow: Flow;
   readonly options: RequestOptions;
-  resolve(r: SipResponse): void;
-  reject(e: unknown): void;
-  settled: boolean;
+  /**
+   * The promise's settle functions until it settles, then null: the entry
+   * lives on until the transaction terminates (Timer K, up to T4 later) and
+   * must not keep the response alive through the settled promise.
+   */
+  settle: { readonly resolve: (r: SipResponse) => void; readonly reject: (e: unknown) => void } | null;
   provisional: boolean;
   cancelWanted: boolean;
 }
+
+const NO_OPTIONS: RequestOptions = Object.freeze({});
 
 /**
  * The transaction layer on real sockets and real timers: a {@link TransactionManager}
@@ -116,14 +121,14 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
    * {@link ClientTransactionError} on Timer B/F or a transport error. ACK is not
    * a transaction: use {@link sendAck}.
    */
-  request(request: SipRequest, flow: Flow, options: RequestOptions = {}): Promise<SipResponse> {
+  request(request: SipRequest, flow: Flow, options: RequestOptions = NO_OPTIONS): Promise<SipResponse> {
     if (this.closedValue) return Promise.reject(new ClientTransactionError('ENDPOINT_CLOSED', 'endpoint is closed'));
     if (request.method === 'ACK') throw new TypeError('ACK is not a transaction: use sendAck()');
     options.signal?.throwIfAborted();
     return new Promise<SipResponse>((resolve, reject) => {
       const { transactionId, outputs } = this.manager.sendRequest(request, flow, this.now());
       const id = transactionId!;
-      const p: Pending = { request, flow, options, resolve, reject, settled: false, provisional: false, cancelWanted: false };
+      const p: Pending = { request, flow, options, settle: { resolve, reject }, provisional: false, cancelWanted: false };
       this.pending.set(id, p);
       options.signal?.addEventListener('abort', () => this.abort(id), { once: true });
       this.run(outputs);
@@ -142,13 +147,14 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
     this.transport.off('message', this.onMessage);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const p of this.pending.values()) this.fail(p, new ClientTransactionError('ENDPOINT_CLOSED', 'endpoint closed'));
+    // Most entries have settled and only wait for Timer K/D: make errors for the rest only.
+    for (const p of this.pending.values()) if (p.settle !== null) this.fail(p, new ClientTransactionError('ENDPOINT_CLOSED', 'endpoint closed'));
     this.pending.clear();
   }
 
   private abort(id: string): void {
     const p = this.pending.get(id);
-    if (!p || p.settled) return;
+    if (!p || p.settle === null) return;
     if (p.request.method !== 'INVITE') {
       this.fail(p, p.options.signal?.reason);
       return;
@@ -165,9 +171,10 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
   }
 
   private fail(p: Pending, reason: unknown): void {
-    if (p.settled) return;
-    p.settled = true;
-    p.reject(reason);
+    const settle = p.settle;
+    if (settle === null) return;
+    p.settle = null;
+    settle.reject(reason);
   }
 
   /** Carries out manager outputs, then re-arms the single timer. */
@@ -179,9 +186,11 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
   private perform(out: TransactionOutput): void {
     switch (out.type) {
       case 'send': {
-        const to = out.message.isRequest ? out.flow : responseFlow(out.message, out.flow);
-        this.transport.send(out.message, to).catch(() => {
-          if (out.transactionId !== null) this.run(this.manager.transportError(out.transactionId, this.now()));
+        // A response is routed by the request it answers (§18.2.2), whose top Via is decoded already.
+        const to = out.message.isRequest ? out.flow : responseFlow(this.answered(out.message, out.transactionId), out.flow);
+        const id = out.transactionId;
+        this.transport.post(out.message, to, () => {
+          if (id !== null) this.run(this.manager.transportError(id, this.now()));
         });
         return;
       }
@@ -205,9 +214,10 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
             p.options.onProvisional?.(r);
             if (p.cancelWanted) this.sendCancel(p);
           }
-        } else if (p && !p.settled) {
-          p.settled = true;
-          p.resolve(r);
+        } else if (p && p.settle !== null) {
+          const settle = p.settle;
+          p.settle = null;
+          settle.resolve(r);
         } else {
           this.emit('response', { response: r, transactionId: out.transactionId });
         }
@@ -231,6 +241,11 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
         this.pending.delete(out.transactionId);
         return;
     }
+  }
+
+  /** The request a response answers: its server transaction's, or the response itself (it carries the request's Via, §8.2.6.2) when stateless. */
+  private answered(response: SipResponse, transactionId: string | null): SipRequest | SipResponse {
+    return (transactionId === null ? undefined : this.manager.requestOf(transactionId)) ?? response;
   }
 
   private arm(): void {

@@ -180,6 +180,14 @@ export class TransactionManager {
     return this.entries.get(transactionId)?.machine.state;
   }
 
+  /**
+   * The request a live transaction was created for: for a server transaction,
+   * the one its responses answer and are routed by (RFC 3261 §18.2.2).
+   */
+  requestOf(transactionId: string): SipRequest | undefined {
+    return this.entries.get(transactionId)?.machine.request;
+  }
+
   private receiveResponse(response: SipResponse, now: number, outputs: TransactionOutput[]): void {
     const key = clientKeyOfResponse(response);
     const entry = key === null ? undefined : this.entries.get(`c\u0000${key}`);

@@ -7,6 +7,8 @@ import { isIP } from 'node:net';
  * address; IPv6 is lower-cased without brackets (RFC 5118 §4.5).
  */
 export function normalizeAddress(address: string): string {
+  // Unbracketed and without a colon: IPv4 or a host name, already normal (the common case, once per datagram).
+  if (address.charCodeAt(0) !== 0x5b && address.indexOf(':') === -1) return address;
   let a = address;
   if (a.charCodeAt(0) === 0x5b && a.charCodeAt(a.length - 1) === 0x5d) a = a.slice(1, -1);
   if (a.length > 7 && a.slice(0, 7).toLowerCase() === '::ffff:' && isIP(a.slice(7)) === 4) return a.slice(7);

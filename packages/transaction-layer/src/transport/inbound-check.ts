@@ -24,25 +24,27 @@ function missing(header: string): SipParseError {
   return new SipParseError('BAD_HEADER_VALUE', `missing ${header} header (RFC 3261 §8.1.1)`, { header, statusHint: 400 });
 }
 
+/** The headers checked, each with its accessor (which decodes it and caches the result on the message). */
+const READS: ReadonlyArray<readonly [string, (message: SipRequest | SipResponse) => unknown]> = [
+  ['Via', (m) => m.via],
+  ['CSeq', (m) => m.cseq],
+  ['Call-ID', (m) => m.callId],
+  ['From', (m) => m.from],
+  ['To', (m) => m.to],
+];
+
 /**
  * Checks the headers every transaction and dialog reads first: every Via
  * value, From, To, Call-ID and CSeq must be present and decode (§8.1.1), so
  * nothing above the transport meets a throwing accessor for them.
  */
 export function checkInbound(message: SipRequest | SipResponse): InboundVerdict {
-  const reads: ReadonlyArray<readonly [string, () => unknown]> = [
-    ['Via', () => message.via],
-    ['CSeq', () => message.cseq],
-    ['Call-ID', () => message.callId],
-    ['From', () => message.from],
-    ['To', () => message.to],
-  ];
   let error: SipParseError | null = null;
   let decodes = true;
   let hasVia = false;
-  for (const [header, read] of reads) {
+  for (const [header, read] of READS) {
     try {
-      const v = read();
+      const v = read(message);
       const absent = v === undefined || (Array.isArray(v) && v.length === 0);
       if (header === 'Via') hasVia = !absent;
       if (absent) error ??= missing(header);

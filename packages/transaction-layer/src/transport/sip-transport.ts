@@ -120,7 +120,8 @@ interface StreamServer {
  * get `received`/`rport` in their top Via before `message` fires.
  *
  * Sending: `send(message, flow)` writes to UDP, or over a reused or new
- * connection, and resolves with the flow used. Requests over UDP larger
+ * connection, and resolves with the flow used; `post` does the same for a
+ * sender that only wants to hear of failures. Requests over UDP larger
  * than `udpMtuThreshold` move to TCP (§18.1.1). Use {@link responseFlow}
  * to route responses (§18.2.2).
  *
@@ -237,30 +238,37 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
    * BUFFER_OVERFLOW, NO_TRANSPORT, SOCKET_ERROR, TRANSPORT_CLOSED.
    */
   async send(message: SipRequest | SipResponse, flow: Flow): Promise<Flow> {
-    if (this.closing !== null) throw new TransportError('TRANSPORT_CLOSED', 'the transport is closed');
-    if (typeof flow.address !== 'string' || flow.address.length === 0) throw new TypeError('flow.address must be a non-empty string');
-    if (!Number.isInteger(flow.port) || flow.port < 1 || flow.port > 65535) throw new TypeError(`flow.port must be 1-65535, got ${String(flow.port)}`);
-    let bytes = serializeMessage(message);
-    if (bytes.length > this.opts.maxMessageBytes) {
-      throw new TransportError('MESSAGE_TOO_LARGE', `message of ${bytes.length} bytes exceeds limits.maxMessageBytes (${this.opts.maxMessageBytes})`);
+    const bytes = this.encode(message, flow);
+    if (!this.staysOnUdp(message, flow, bytes)) return this.sendReliably(message, flow, bytes);
+    const used: Flow = { protocol: 'udp', address: flow.address, port: flow.port };
+    await new Promise<void>((resolve, reject) => this.sendUdp(bytes, used, (e) => (e === null ? resolve() : reject(e))));
+    return used;
+  }
+
+  /**
+   * Sends like {@link send}, for a sender that awaits nothing and only needs
+   * to hear of a failure — the transaction layer, which sends thousands of
+   * messages a second and retransmits on its own timers. No promise is made,
+   * and a UDP datagram to an IP address is in the socket's hands when this
+   * returns.
+   * `onError` receives what `send` would have rejected with, always on a
+   * later tick.
+   */
+  post(message: SipRequest | SipResponse, flow: Flow, onError: (error: unknown) => void): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.encode(message, flow);
+      if (this.staysOnUdp(message, flow, bytes)) {
+        this.sendUdp(bytes, flow, (e) => {
+          if (e !== null) onError(e);
+        });
+        return;
+      }
+    } catch (e) {
+      queueMicrotask(() => onError(e));
+      return;
     }
-    switch (flow.protocol) {
-      case 'udp':
-        // §18.1.1: "If a request is within 200 bytes of the path MTU, or if it is larger
-        // than 1300 bytes and the path MTU is unknown, the request MUST be sent using
-        // an RFC 2914 congestion controlled transport protocol, such as TCP."
-        if (message.isRequest && bytes.length > this.opts.udpMtuThreshold && this.servers.some((s) => s.protocol === 'tcp')) {
-          this.switchTopViaToTcp(message);
-          bytes = serializeMessage(message);
-          return this.sendStream(bytes, { protocol: 'tcp', address: flow.address, port: flow.port });
-        }
-        return this.sendUdp(bytes, flow);
-      case 'tcp':
-      case 'tls':
-        return this.sendStream(bytes, flow);
-      default:
-        throw new TransportError('NO_TRANSPORT', `protocol ${flow.protocol} is not supported by SipTransport`);
-    }
+    this.sendReliably(message, flow, bytes).catch(onError);
   }
 
   /** Closes one connection by id; false when no such connection is open. */
@@ -410,27 +418,40 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
       message = parseMessage(bytes, this.datagramParse);
     } catch (e) {
       if (!(e instanceof SipParseError)) throw e;
-      this.malformed(e, flow, salvageRequest(bytes));
+      const salvaged = salvageRequest(bytes);
+      this.malformed(e, flow, salvaged !== null && this.stamp(salvaged, flow) ? salvaged : null);
       return;
     }
     this.deliver(message, flow, receivedAt, null);
   }
 
-  /** §18.2.1 / §18.1.2: check, stamp `received`/`rport`, hand up. */
+  /** §18.2.1 / §18.1.2: stamp `received`/`rport`, check, hand up. */
   private deliver(message: SipRequest | SipResponse, flow: Flow, receivedAt: number, conn: StreamConnection | null): void {
+    // Traced as received, before received/rport are added (UDP datagrams are traced raw on arrival).
+    const traced = this.opts.trace !== undefined && conn !== null ? serializeMessage(message) : null;
+    // Stamped first: editing the Via drops the headers the message has decoded,
+    // and the check decodes (and caches) the ones every layer above reads.
+    // A Via that does not parse is left for the check to report.
+    const stamped = message.isRequest && this.stamp(message, flow);
     const verdict = checkInbound(message);
     if (!verdict.ok) {
-      this.malformed(verdict.error, flow, verdict.answerable && message.isRequest ? message : null);
+      this.malformed(verdict.error, flow, verdict.answerable && stamped && message.isRequest ? message : null);
       return;
     }
-    // Traced as received, before received/rport are added (UDP datagrams are traced raw on arrival).
-    if (this.opts.trace !== undefined && conn !== null) this.opts.trace({ direction: 'in', flow, bytes: serializeMessage(message) });
-    if (message.isRequest) {
-      applyReceived(message, flow.address, flow.port);
-      if (conn !== null) this.learnAlias(message, conn);
-    }
+    if (traced !== null) this.opts.trace?.({ direction: 'in', flow, bytes: traced });
+    if (message.isRequest && conn !== null) this.learnAlias(message, conn);
     this.stats.messagesReceived++;
     this.fire('message', { message, flow, receivedAt });
+  }
+
+  /** Adds `received`/`rport` (RFC 3261 §18.2.1, RFC 3581 §4); false when there is no top Via or it does not parse. */
+  private stamp(request: SipRequest, flow: Flow): boolean {
+    try {
+      return applyReceived(request, flow.address, flow.port);
+    } catch (e) {
+      if (!(e instanceof SipParseError)) throw e;
+      return false;
+    }
   }
 
   /**
@@ -445,13 +466,15 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     this.table.alias(conn, destinationKey(conn.protocol, conn.remoteAddress, port));
   }
 
-  /** Counts, answers statelessly when possible (§8.2.6, §21.4.1), reports. */
+  /**
+   * Counts, answers statelessly when possible (§8.2.6, §21.4.1), reports.
+   * `request`: the one to answer, `received`/`rport` already stamped.
+   */
   private malformed(error: SipParseError, flow: Flow, request: SipRequest | null): void {
     this.stats.malformed++;
     let responded = false;
     if (request !== null) {
       try {
-        applyReceived(request, flow.address, flow.port);
         const response = errorResponse(request, error.statusHint);
         const to = responseFlow(request, flow);
         this.send(response, to).catch(() => undefined); // best effort: the peer sent garbage
@@ -466,18 +489,67 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
 
   // ---- sending -----------------------------------------------------------
 
-  private async sendUdp(bytes: Uint8Array, flow: Flow): Promise<Flow> {
+  /**
+   * Checks a message against the transport and the flow, and serializes it.
+   *
+   * @throws TypeError for a flow without a usable address or port.
+   * @throws TransportError TRANSPORT_CLOSED, MESSAGE_TOO_LARGE.
+   */
+  private encode(message: SipRequest | SipResponse, flow: Flow): Uint8Array {
+    if (this.closing !== null) throw new TransportError('TRANSPORT_CLOSED', 'the transport is closed');
+    if (typeof flow.address !== 'string' || flow.address.length === 0) throw new TypeError('flow.address must be a non-empty string');
+    if (!Number.isInteger(flow.port) || flow.port < 1 || flow.port > 65535) throw new TypeError(`flow.port must be 1-65535, got ${String(flow.port)}`);
+    const bytes = serializeMessage(message);
+    if (bytes.length > this.opts.maxMessageBytes) {
+      throw new TransportError('MESSAGE_TOO_LARGE', `message of ${bytes.length} bytes exceeds limits.maxMessageBytes (${this.opts.maxMessageBytes})`);
+    }
+    return bytes;
+  }
+
+  /**
+   * Whether `bytes` go out as a UDP datagram. §18.1.1: "If a request is within
+   * 200 bytes of the path MTU, or if it is larger than 1300 bytes and the path
+   * MTU is unknown, the request MUST be sent using an RFC 2914 congestion
+   * controlled transport protocol, such as TCP."
+   */
+  private staysOnUdp(message: SipRequest | SipResponse, flow: Flow, bytes: Uint8Array): boolean {
+    if (flow.protocol !== 'udp') return false;
+    return !(message.isRequest && bytes.length > this.opts.udpMtuThreshold && this.servers.some((s) => s.protocol === 'tcp'));
+  }
+
+  /** Everything that does not stay on UDP: TCP/TLS flows, and large UDP requests moved to TCP (§18.1.1). */
+  private async sendReliably(message: SipRequest | SipResponse, flow: Flow, bytes: Uint8Array): Promise<Flow> {
+    switch (flow.protocol) {
+      case 'udp':
+        // Only a request moves (see staysOnUdp), and §18.1.1 has its top Via name TCP then.
+        if (message.isRequest) this.switchTopViaToTcp(message);
+        return this.sendStream(serializeMessage(message), { protocol: 'tcp', address: flow.address, port: flow.port });
+      case 'tcp':
+      case 'tls':
+        return this.sendStream(bytes, flow);
+      default:
+        throw new TransportError('NO_TRANSPORT', `protocol ${flow.protocol} is not supported by SipTransport`);
+    }
+  }
+
+  /**
+   * Hands one datagram to the UDP socket of the destination's address family;
+   * `done` hears on a later tick whether the socket took it.
+   *
+   * @throws TransportError MESSAGE_TOO_LARGE, NO_TRANSPORT, TRANSPORT_CLOSED.
+   */
+  private sendUdp(bytes: Uint8Array, flow: Flow, done: (error: TransportError | null) => void): void {
     if (bytes.length > MAX_UDP_PAYLOAD) {
       throw new TransportError('MESSAGE_TOO_LARGE', `message of ${bytes.length} bytes does not fit in a UDP datagram`);
     }
     const family = isIP(flow.address) === 6 ? 6 : 4;
     const u = this.udp.find((x) => x.listener.family === family);
     if (u === undefined) throw new TransportError('NO_TRANSPORT', `no IPv${family} UDP listener to send from`);
-    const used: Flow = { protocol: 'udp', address: flow.address, port: flow.port };
-    this.opts.trace?.({ direction: 'out', flow: used, bytes });
-    await u.listener.send(bytes, flow.address, flow.port);
-    this.stats.messagesSent++;
-    return used;
+    this.opts.trace?.({ direction: 'out', flow: { protocol: 'udp', address: flow.address, port: flow.port }, bytes });
+    u.listener.send(bytes, flow.address, flow.port, (e) => {
+      if (e === null) this.stats.messagesSent++;
+      done(e);
+    });
   }
 
   /** §18.2.2 / RFC 5923: the named connection, else one to the destination, else a new one. */

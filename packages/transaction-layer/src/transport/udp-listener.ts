@@ -1,12 +1,25 @@
 /**
  * A bound UDP socket — RFC 3261 §18: each datagram carries one message.
  */
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { TransportError } from './transport-error.js';
 
 /** Largest UDP payload over IPv4 (65,535 − 8 − 20). */
 export const MAX_UDP_PAYLOAD = 65_507;
+
+/**
+ * `dgram` resolves every destination through `lookup`, and `dns.lookup`
+ * answers even an IP literal on a later tick. Destinations are almost always
+ * IP literals (flows come from sockets and RFC 3263), so they are answered at
+ * once and the datagram goes out within `send`; names still go to `dns.lookup`.
+ */
+const lookup: NonNullable<SocketOptions['lookup']> = (hostname, options, callback) => {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options, callback);
+};
 
 /** @internal A bound UDP socket and the callbacks it feeds. */
 export class UdpListener {
@@ -31,7 +44,7 @@ export class UdpListener {
     onError: (error: TransportError) => void,
   ): Promise<UdpListener> {
     const family = isIP(host) === 6 ? 6 : 4;
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6, lookup });
     const listener = new UdpListener(socket, family);
     return new Promise((resolve, reject) => {
       const onBindError = (e: Error): void => {
@@ -54,14 +67,16 @@ export class UdpListener {
     return { address: a.address, port: a.port };
   }
 
-  /** Sends one datagram; rejects with SOCKET_ERROR (e.g. EMSGSIZE, unreachable) or TRANSPORT_CLOSED. */
-  send(bytes: Uint8Array, address: string, port: number): Promise<void> {
-    if (this.isClosed) return Promise.reject(new TransportError('TRANSPORT_CLOSED', 'the UDP socket is closed'));
-    return new Promise((resolve, reject) => {
-      this.socket.send(bytes, port, address, (e) => {
-        if (e) reject(new TransportError('SOCKET_ERROR', `udp send to ${address}:${port} failed: ${e.message}`, { cause: e }));
-        else resolve();
-      });
+  /**
+   * Sends one datagram. `done` is called on a later tick with null once the
+   * socket took it, or with SOCKET_ERROR (e.g. EMSGSIZE, unreachable).
+   *
+   * @throws TransportError TRANSPORT_CLOSED when the socket is closed.
+   */
+  send(bytes: Uint8Array, address: string, port: number, done: (error: TransportError | null) => void): void {
+    if (this.isClosed) throw new TransportError('TRANSPORT_CLOSED', 'the UDP socket is closed');
+    this.socket.send(bytes, port, address, (e) => {
+      done(e ? new TransportError('SOCKET_ERROR', `udp send to ${address}:${port} failed: ${e.message}`, { cause: e }) : null);
     });
   }
 

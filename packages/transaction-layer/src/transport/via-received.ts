@@ -53,7 +53,8 @@ export function applyReceived(request: SipRequest, sourceAddress: string, source
 export function replaceTopVia(request: SipRequest, topValue: string): void {
   const lines: string[] = [];
   for (const [name, value] of request.headers.entries()) {
-    if (canonicalHeaderName(name) === 'Via') lines.push(value);
+    // Only `Via` and its compact form `v` have these lengths: skip the name lookup for the rest.
+    if ((name.length === 3 || name.length === 1) && canonicalHeaderName(name) === 'Via') lines.push(value);
   }
   const first = lines[0];
   if (first === undefined) throw new SipParseError('BAD_VIA', 'no Via header to update', { header: 'Via' });
