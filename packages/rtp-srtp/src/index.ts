@@ -153,4 +153,5 @@ export {
   type MediaTransform,
   type MediaDropReason,
 } from './node/media-socket.js';
+export { srtpTransform, type SrtpTransformContexts } from './node/srtp-transform.js';
 // --- end rtp ---
