@@ -1,39 +1,30 @@
-import { createCipheriv, type Cipher } from 'node:crypto';
+import { AesCounterBlocks } from './aes-counter-blocks.js';
+import { AES_GCM_IV } from './srtp-iv.js';
 
 /**
  * AES-GCM (NIST SP 800-38D) with 96-bit IVs and 128-bit tags, as SRTP uses it (RFC 7714 §7).
  *
  * Why not `createCipheriv('aes-128-gcm')`: it must be created per packet (node:crypto cannot re-IV
  * a cipher), and that costs several microseconds, far more than the work itself. Here the CTR part
- * is AES-ECB over counter blocks from one long-lived cipher (batched over consecutive SRTP indices,
- * as for AES-CM) and GHASH runs in TypeScript with Shoup's 8-bit tables (4 KiB per key). Measured
- * in bench/srtp.bench.ts; checked against node:crypto in test/srtp-vectors.test.ts.
+ * is {@link AesCounterBlocks} (batched over consecutive SRTP indices, as for AES-CM) and GHASH
+ * runs in TypeScript with Shoup's 8-bit tables (4 KiB per key). Measured in bench/srtp.bench.ts;
+ * checked against node:crypto in test/srtp-vectors.test.ts.
  *
  * Keystream layout per packet: block 0 = E_K(J0) (the tag mask), block j >= 1 = E_K(inc32^j(J0)),
  * the data keystream (SP 800-38D §7.1, J0 = IV || 0^31 || 1).
  */
 export class AesGcm {
-  readonly #ecb: Cipher;
+  readonly #blocks: AesCounterBlocks;
   // M[4i .. 4i+3] = i·H for every byte value i, in GCM's bit order (SP 800-38D §6.3).
   readonly #m = new Int32Array(1024);
   readonly #y = new Int32Array(4);
-  #counters: Uint8Array;
-  #counters32: Uint32Array;
-  readonly #iv = new Uint8Array(16);
-  readonly #iv32 = new Uint32Array(this.#iv.buffer);
   readonly #len = new Uint8Array(16);
   readonly #block = new Uint8Array(16);
 
   /** @param key - 16 or 32 byte AES key */
   constructor(key: Uint8Array) {
-    if (key.length !== 16 && key.length !== 32) {
-      throw new RangeError(`AES-GCM key must be 16 or 32 bytes, got ${key.length}`);
-    }
-    this.#ecb = createCipheriv(key.length === 16 ? 'aes-128-ecb' : 'aes-256-ecb', key, null);
-    this.#ecb.setAutoPadding(false);
-    this.#counters = new Uint8Array(4096);
-    this.#counters32 = new Uint32Array(this.#counters.buffer);
-    const h = this.#ecb.update(new Uint8Array(16));
+    this.#blocks = new AesCounterBlocks(key, 'AES-GCM', AES_GCM_IV);
+    const h = this.#blocks.encryptBlocks(new Uint8Array(16));
     const m = this.#m;
     let v0 = readI32(h, 0), v1 = readI32(h, 4), v2 = readI32(h, 8), v3 = readI32(h, 12);
     // Bit 0x80 of a byte is the coefficient of x^0: M[0x80] = H, M[0x40] = H·x, ..., M[0x01] = H·x^7.
@@ -55,37 +46,9 @@ export class AesGcm {
     }
   }
 
-  #reserve(bytes: number): void {
-    if (this.#counters.length < bytes) {
-      this.#counters = new Uint8Array(bytes);
-      this.#counters32 = new Uint32Array(this.#counters.buffer);
-    }
-  }
-
-  // Counter blocks IV || (1 + j) for j < blocks, from the 12-byte IV in #iv, at word offset w.
-  #expand(w: number, blocks: number): void {
-    const c = this.#counters32;
-    const iv = this.#iv;
-    const v = this.#iv32;
-    const v0 = v[0]!, v1 = v[1]!, v2 = v[2]!;
-    for (let j = 1; j <= blocks; j++, w += 4) {
-      iv[12] = j >>> 24;
-      iv[13] = (j >>> 16) & 0xff;
-      iv[14] = (j >>> 8) & 0xff;
-      iv[15] = j & 0xff;
-      c[w] = v0;
-      c[w + 1] = v1;
-      c[w + 2] = v2;
-      c[w + 3] = v[3]!;
-    }
-  }
-
   /** Tag mask and keystream (`blocks` blocks, the first being E_K(J0)) for one 12-byte IV. */
   keystream(iv: Uint8Array, blocks: number): Uint8Array {
-    this.#reserve(blocks * 16);
-    this.#iv.set(iv.subarray(0, 12));
-    this.#expand(0, blocks);
-    return this.#ecb.update(this.#counters.subarray(0, blocks * 16));
+    return this.#blocks.keystream(iv, blocks);
   }
 
   /**
@@ -94,27 +57,7 @@ export class AesGcm {
    * RFC 7714 §8.1.
    */
   srtpBatch(salt: Uint8Array, ssrc: number, index: number, count: number, blocks: number): Uint8Array {
-    const bytes = count * blocks * 16;
-    this.#reserve(bytes);
-    const iv = this.#iv;
-    iv[0] = salt[0]!;
-    iv[1] = salt[1]!;
-    iv[2] = salt[2]! ^ (ssrc >>> 24);
-    iv[3] = salt[3]! ^ ((ssrc >>> 16) & 0xff);
-    iv[4] = salt[4]! ^ ((ssrc >>> 8) & 0xff);
-    iv[5] = salt[5]! ^ (ssrc & 0xff);
-    for (let k = 0; k < count; k++) {
-      const i = index + k;
-      const roc = Math.floor(i / 65536);
-      iv[6] = salt[6]! ^ (roc >>> 24);
-      iv[7] = salt[7]! ^ ((roc >>> 16) & 0xff);
-      iv[8] = salt[8]! ^ ((roc >>> 8) & 0xff);
-      iv[9] = salt[9]! ^ (roc & 0xff);
-      iv[10] = salt[10]! ^ ((i >>> 8) & 0xff);
-      iv[11] = salt[11]! ^ (i & 0xff);
-      this.#expand(k * blocks * 4, blocks);
-    }
-    return this.#ecb.update(this.#counters.subarray(0, bytes));
+    return this.#blocks.srtpBatch(salt, ssrc, index, count, blocks);
   }
 
   /**

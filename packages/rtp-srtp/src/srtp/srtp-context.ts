@@ -5,6 +5,7 @@ import { deriveSrtpKeys, type SrtpDerivedKeys, type SrtpSessionKeys } from './ke
 import { srtpProfileParameters, type SrtpProfile, type SrtpProfileParameters } from './profiles.js';
 import { ReplayWindow } from './replay-window.js';
 import { SrtpError } from './srtp-error.js';
+import { AES_CM_IV, AES_GCM_IV, srtpIv } from './srtp-iv.js';
 
 /** Options of {@link SrtpContext}. */
 export interface SrtpContextOptions {
@@ -402,7 +403,7 @@ export class SrtpContext {
       const tagLen = p.rtcpTagLength;
       const gcm = this.#rtcpGcm!;
       const n = encrypt ? len - 8 : 0;
-      const ks = gcm.keystream(this.#gcmIv(this.#rtcpSalt, ssrc, 0, 0, index), 1 + ((n + 15) >>> 4));
+      const ks = gcm.keystream(this.#rtcpIv(ssrc, index), 1 + ((n + 15) >>> 4));
       if (encrypt) {
         // RFC 7714 §9.1-9.2: AAD = first 8 bytes || E+index; the rest is encrypted.
         const aad = this.#aad;
@@ -424,7 +425,7 @@ export class SrtpContext {
     } else {
       if (!sameView(dst, rtcp)) dst.set(encrypt ? rtcp.subarray(0, 8) : rtcp);
       if (encrypt) {
-        const iv = this.#cmIv(this.#rtcpSalt, ssrc, 0, 0, index);
+        const iv = this.#rtcpIv(ssrc, index);
         this.#rtcpCm!.xor(iv, rtcp, 8, dst, 8, len - 8);
       }
       writeU32(dst, len, eIndex);
@@ -472,7 +473,7 @@ export class SrtpContext {
     if (this.#gcm) {
       const gcm = this.#rtcpGcm!;
       const n = encrypted ? plainLen - 8 : 0;
-      const ks = gcm.keystream(this.#gcmIv(this.#rtcpSalt, ssrc, 0, 0, index), 1 + ((n + 15) >>> 4));
+      const ks = gcm.keystream(this.#rtcpIv(ssrc, index), 1 + ((n + 15) >>> 4));
       const tag = this.#tag;
       if (encrypted) {
         const aad = this.#aad;
@@ -494,7 +495,7 @@ export class SrtpContext {
       }
       if (!sameView(dst, srtcp)) dst.set(srtcp.subarray(0, encrypted ? 8 : plainLen));
       if (encrypted) {
-        const iv = this.#cmIv(this.#rtcpSalt, ssrc, 0, 0, index);
+        const iv = this.#rtcpIv(ssrc, index);
         this.#rtcpCm!.xor(iv, srtcp, 8, dst, 8, plainLen - 8);
       }
     }
@@ -540,62 +541,9 @@ export class SrtpContext {
       : this.#rtpCm!.srtpBatch(this.#rtpSalt, ssrc, index, count, blocks);
   }
 
-  // AES-CM IV, RFC 3711 §4.1.1 (SRTP: i = ROC || SEQ) and §3.4 (SRTCP: i = 31-bit index).
-  #cmIv(salt: Uint8Array, ssrc: number, roc: number, seq: number, rtcpIndex = -1): Uint8Array {
-    const iv = this.#iv;
-    iv[0] = salt[0]!;
-    iv[1] = salt[1]!;
-    iv[2] = salt[2]!;
-    iv[3] = salt[3]!;
-    iv[4] = salt[4]! ^ (ssrc >>> 24);
-    iv[5] = salt[5]! ^ ((ssrc >>> 16) & 0xff);
-    iv[6] = salt[6]! ^ ((ssrc >>> 8) & 0xff);
-    iv[7] = salt[7]! ^ (ssrc & 0xff);
-    if (rtcpIndex < 0) {
-      iv[8] = salt[8]! ^ (roc >>> 24);
-      iv[9] = salt[9]! ^ ((roc >>> 16) & 0xff);
-      iv[10] = salt[10]! ^ ((roc >>> 8) & 0xff);
-      iv[11] = salt[11]! ^ (roc & 0xff);
-      iv[12] = salt[12]! ^ (seq >>> 8);
-      iv[13] = salt[13]! ^ (seq & 0xff);
-    } else {
-      iv[8] = salt[8]!;
-      iv[9] = salt[9]!;
-      iv[10] = salt[10]! ^ (rtcpIndex >>> 24);
-      iv[11] = salt[11]! ^ ((rtcpIndex >>> 16) & 0xff);
-      iv[12] = salt[12]! ^ ((rtcpIndex >>> 8) & 0xff);
-      iv[13] = salt[13]! ^ (rtcpIndex & 0xff);
-    }
-    iv[14] = 0;
-    iv[15] = 0;
-    return iv;
-  }
-
-  // AEAD IV, RFC 7714 §8.1 (00 00 || SSRC || ROC || SEQ) and §9.1 (00 00 || SSRC || 00 00 || 0 || index).
-  #gcmIv(salt: Uint8Array, ssrc: number, roc: number, seq: number, rtcpIndex = -1): Uint8Array {
-    const iv = this.#iv.subarray(0, 12);
-    iv[0] = salt[0]!;
-    iv[1] = salt[1]!;
-    iv[2] = salt[2]! ^ (ssrc >>> 24);
-    iv[3] = salt[3]! ^ ((ssrc >>> 16) & 0xff);
-    iv[4] = salt[4]! ^ ((ssrc >>> 8) & 0xff);
-    iv[5] = salt[5]! ^ (ssrc & 0xff);
-    if (rtcpIndex < 0) {
-      iv[6] = salt[6]! ^ (roc >>> 24);
-      iv[7] = salt[7]! ^ ((roc >>> 16) & 0xff);
-      iv[8] = salt[8]! ^ ((roc >>> 8) & 0xff);
-      iv[9] = salt[9]! ^ (roc & 0xff);
-      iv[10] = salt[10]! ^ (seq >>> 8);
-      iv[11] = salt[11]! ^ (seq & 0xff);
-    } else {
-      iv[6] = salt[6]!;
-      iv[7] = salt[7]!;
-      iv[8] = salt[8]! ^ (rtcpIndex >>> 24);
-      iv[9] = salt[9]! ^ ((rtcpIndex >>> 16) & 0xff);
-      iv[10] = salt[10]! ^ ((rtcpIndex >>> 8) & 0xff);
-      iv[11] = salt[11]! ^ (rtcpIndex & 0xff);
-    }
-    return iv;
+  // SRTCP IV: the SRTP one with i = the 31-bit SRTCP index (RFC 3711 §3.4, §4.1.1; RFC 7714 §9.1).
+  #rtcpIv(ssrc: number, index: number): Uint8Array {
+    return srtpIv(this.#iv, this.#rtcpSalt, (this.#gcm ? AES_GCM_IV : AES_CM_IV).ssrcAt, ssrc, index);
   }
 }
 
