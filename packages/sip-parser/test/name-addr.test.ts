@@ -5,12 +5,8 @@ import type { NameAddr, Param, SipUri } from '../src/types.js';
 import { formatNameAddr, parseContactList, parseNameAddr, parseNameAddrList } from '../src/name-addr.js';
 import { formatUri, parseUri } from '../src/uri.js';
 import { quote } from '../src/header-values.js';
-import { fixtureHeaderValue, fixtureHeaderValues } from './support/fixtures.js';
+import { fixtureHeaderValue as headerValue, fixtureHeaderValues } from './support/fixtures.js';
 import { expectOnlySipParseErrors, expectParseError } from './support/parse-error.js';
-
-function headerValue(file: string, name: string): string {
-  return fixtureHeaderValue(file, name);
-}
 
 function expectError(f: () => unknown, code: string, offset?: number): SipParseError {
   return expectParseError(f, code, { offset });

@@ -18,13 +18,8 @@ import {
   parseWarning,
 } from '../src/simple-headers.js';
 import type { SipUri } from '../src/types.js';
-import { fixtureHeaderValue } from './support/fixtures.js';
+import { fixtureHeaderValue as headerValue } from './support/fixtures.js';
 import { expectOnlySipParseErrors, expectParseError } from './support/parse-error.js';
-
-/** First unfolded value of `name` in an RFC 4475 fixture. */
-function headerValue(file: string, name: string): string {
-  return fixtureHeaderValue(file, name);
-}
 
 function expectError(f: () => unknown, code: string, offset: number, header: string): SipParseError {
   return expectParseError(f, code, { offset, header, statusHint: 400 });

@@ -3,16 +3,12 @@ import fc from 'fast-check';
 import { SipParseError } from '../src/errors.js';
 import type { Param, SipUri, Uri } from '../src/types.js';
 import { formatUri, isIPv6, parseSipUri, parseUri, uriEquals } from '../src/uri.js';
-import { fixtureHead, fixtureHeaderValue } from './support/fixtures.js';
+import { fixtureHead, fixtureHeaderValue as header } from './support/fixtures.js';
 import { expectOnlySipParseErrors, expectParseError } from './support/parse-error.js';
 
 function requestUri(name: string): string {
   const parts = fixtureHead(name).startLine.split(' ');
   return parts[1] ?? '';
-}
-
-function header(name: string, h: string): string {
-  return fixtureHeaderValue(name, h);
 }
 
 function sip(partial: Partial<SipUri> & { raw: string; host: string }): SipUri {

@@ -510,6 +510,24 @@ export function eventView(evs: readonly FramerEvent[]): unknown[] {
 
 export { concat };
 
+/**
+ * Generated messages joined with keep-alives: '' (nothing), CRLF (ignored, RFC 3261 §7.5) or CRLFCRLF
+ * (a ping, RFC 5626 §3.5.1); with the framer events the whole stream must give.
+ */
+export const messageStream: fc.Arbitrary<{ bytes: Uint8Array; expected: unknown[] }> = fc
+  .array(fc.tuple(message, fc.constantFrom('', '\r\n', '\r\n\r\n')), { minLength: 1, maxLength: 4 })
+  .map((parts) => {
+    const chunks: Uint8Array[] = [];
+    const expected: unknown[] = [];
+    for (const [g, sep] of parts) {
+      chunks.push(encoder.encode(sep));
+      if (sep === '\r\n\r\n') expected.push('ping');
+      chunks.push(g.wire);
+      expected.push({ message: view(parseMessage(g.wire)) });
+    }
+    return { bytes: concat(chunks), expected };
+  });
+
 // ---------------------------------------------------------------------------
 // Mutations of the torture corpora.
 
