@@ -150,3 +150,16 @@ describe('RFC 3261 §17.1.3 client transaction matching', () => {
     expect(() => new TransactionManager({ maxTransactions: 0 })).toThrow(RangeError);
   });
 });
+
+describe('RFC 3261 §18.2.2 routing input: the request a transaction answers', () => {
+  it('requestOf returns the request of a live transaction and nothing once it has ended', () => {
+    const tm = new TransactionManager();
+    const req = request('OPTIONS', 'z9hG4bK-r1');
+    const outs = tm.receive(req, FLOW, 0);
+    const id = outs[0]?.type === 'request' ? outs[0].transactionId : '';
+    expect(tm.requestOf(id)).toBe(req);
+    tm.respond(id, response(req, 200), 1);
+    tm.tick(1 + 64 * 500); // Timer J
+    expect(tm.requestOf(id)).toBeUndefined();
+  });
+});
