@@ -15,7 +15,7 @@
  *   BENCH_WORKLOADS=a,b  only these workloads (read, roundtrip, modify)
  *   BENCH_SEED=n         seed of the per-round shuffles (default 1)
  *   BENCH_GC=1           force a full GC between cells (untimed; distorts rates, see bench/README.md)
- *   BENCH_OUT=path       JSON output (default <repo>/.bench-out/sip-parser/latest.json)
+ *   BENCH_OUT=path       JSON output (default <repo>/.bench-out/sip-parser/latest.json; the tables go beside it as .md)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -50,8 +50,8 @@ const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim()).filter(B
 const onlyWorkloads = process.env['BENCH_WORKLOADS']?.split(',').map((s) => s.trim()).filter(Boolean);
 
 if (process.env['BENCH_GC'] === '1' && typeof (globalThis as { gc?: unknown }).gc !== 'function') {
-  // Opt-in only: a forced full GC between cells shrinks the young generation and
-  // drops optimisation feedback, which cut every parser's measured rate 2-6x here.
+  // Opt-in only: a forced full GC between cells cut every parser's measured rate
+  // 2-6x here (presumably the young generation shrinks back to its minimum).
   // Without it, one parser's garbage is scavenged during another's slice, but a
   // scavenge costs in proportion to live objects, not garbage, so that is cheap.
   setFlagsFromString('--expose-gc');
@@ -250,7 +250,9 @@ async function main(): Promise<void> {
   };
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, `${JSON.stringify(json, null, 2)}\n`);
-  log(`wrote ${outPath}`);
+  const mdPath = outPath.replace(/\.json$/, '') + '.md';
+  writeFileSync(mdPath, `${md.join('\n')}\n`);
+  log(`wrote ${outPath} and ${mdPath}`);
 }
 
 await main();
