@@ -154,4 +154,11 @@ export {
   type MediaDropReason,
 } from './node/media-socket.js';
 export { srtpTransform, type SrtpTransformContexts } from './node/srtp-transform.js';
+export {
+  RtcpScheduler,
+  type RtcpSchedulerOptions,
+  type RtcpSchedulerState,
+  type RtcpTimerAction,
+} from './rtcp/scheduler.js';
+export { RtcpSession, type RtcpSessionOptions, type RtcpSessionEvents } from './node/rtcp-session.js';
 // --- end rtp ---

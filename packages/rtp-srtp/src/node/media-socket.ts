@@ -47,10 +47,20 @@ export type MediaDropReason = 'parse' | 'unprotect' | 'closed';
 
 /** Events of {@link MediaSocket}. */
 export interface MediaSocketEvents {
-  /** A valid RTP packet (views into a fresh buffer per datagram). */
-  rtp: [packet: RtpPacket, from: TransportAddress];
-  /** A valid compound RTCP packet. */
-  rtcp: [packets: RtcpPacket[], from: TransportAddress];
+  /** A valid RTP packet (views into a fresh buffer per datagram); `size` is the datagram length. */
+  rtp: [packet: RtpPacket, from: TransportAddress, size: number];
+  /** A valid compound RTCP packet; `size` is the datagram length (e.g. for RFC 3550 §6.3.3 avg_rtcp_size). */
+  rtcp: [packets: RtcpPacket[], from: TransportAddress, size: number];
+  /** An RTP packet was handed to the socket; `size` is its length on the wire (after the transform). */
+  rtpSent: [packet: RtpPacket, size: number];
+  /** A compound RTCP packet was handed to the socket; `size` is its length on the wire. */
+  rtcpSent: [packets: readonly RtcpPacket[], size: number];
+  /**
+   * close() was called; emitted once, before sending is refused, so a child (e.g. an
+   * `RtcpSession`) can still send its last packet (a BYE). Datagrams in flight are flushed before
+   * the sockets close.
+   */
+  closing: [];
   /** The RTP send address moved to where media comes from. */
   latched: [remote: TransportAddress];
   /** An incoming datagram was dropped. */
@@ -86,7 +96,10 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
   readonly #rtcpLatch: SymmetricLatch;
   readonly #scratch: Uint8Array;
   #closed = false;
+  #closeRequested = false;
   #closing: Promise<void> | undefined;
+  #inFlight = 0;
+  #drained: (() => void) | undefined;
   #rtpSent = 0;
   #rtpReceived = 0;
   #rtcpSent = 0;
@@ -163,8 +176,9 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     const size = rtpPacketSize(packet);
     if (size > this.#scratch.length) throw new RangeError(`RTP packet of ${size} bytes exceeds maxPacketSize`);
     const n = marshalRtpTo(packet, this.#scratch, 0);
-    this.#send(this.#pair.rtp, this.#scratch.subarray(0, n), to, 'rtp');
+    const wire = this.#send(this.#pair.rtp, this.#scratch.subarray(0, n), to, 'rtp');
     this.#rtpSent++;
+    this.#emitSafe('rtpSent', packet, wire);
     return true;
   }
 
@@ -175,12 +189,14 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     const size = rtcpCompoundSize(packets);
     if (size > this.#scratch.length) throw new RangeError(`RTCP packet of ${size} bytes exceeds maxPacketSize`);
     const n = marshalRtcpTo(packets, this.#scratch, 0);
-    this.#send(this.#pair.rtcp, this.#scratch.subarray(0, n), to, 'rtcp');
+    const wire = this.#send(this.#pair.rtcp, this.#scratch.subarray(0, n), to, 'rtcp');
     this.#rtcpSent++;
+    this.#emitSafe('rtcpSent', packets, wire);
     return true;
   }
 
-  #send(socket: RtpSocketPair['rtp'], plain: Uint8Array, to: TransportAddress, channel: 'rtp' | 'rtcp'): void {
+  /** Protects and sends; returns the wire length. */
+  #send(socket: RtpSocketPair['rtp'], plain: Uint8Array, to: TransportAddress, channel: 'rtp' | 'rtcp'): number {
     let wire: Uint8Array;
     if (this.#transform === undefined) {
       // dgram copies synchronously into the kernel on send, but Node may queue it; copy to be safe
@@ -190,8 +206,22 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
       wire = channel === 'rtp' ? this.#transform.protectRtp(plain) : this.#transform.protectRtcp(plain);
     }
     socket.send(wire, to.port, to.address, (err) => {
+      if (--this.#inFlight === 0) this.#drained?.();
       if (err) this.#emitError(err);
     });
+    // Counted after send() returned: a synchronous throw never calls back, and must not hold close().
+    this.#inFlight++;
+    return wire.length;
+  }
+
+  // Listeners of the send-side events must not break the send path.
+  #emitSafe<K extends 'rtpSent' | 'rtcpSent' | 'closing'>(event: K, ...args: MediaSocketEvents[K]): void {
+    if (this.listenerCount(event) === 0) return;
+    try {
+      (this.emit as (e: K, ...a: MediaSocketEvents[K]) => boolean)(event, ...args);
+    } catch (e) {
+      this.#emitError(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   #onRtp(msg: Buffer, rinfo: RemoteInfo): void {
@@ -217,7 +247,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     }
     this.#rtpReceived++;
     if (this.#symmetric && this.#rtpLatch.onValidPacket(from, packet.ssrc)) this.emit('latched', from);
-    this.emit('rtp', packet, from);
+    this.emit('rtp', packet, from, msg.length);
   }
 
   #onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
@@ -245,7 +275,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     const first = packets[0];
     const ssrc = first !== undefined && (first.type === 'sr' || first.type === 'rr') ? first.ssrc : 0;
     if (this.#symmetric) this.#rtcpLatch.onValidPacket(from, ssrc);
-    this.emit('rtcp', packets, from);
+    this.emit('rtcp', packets, from, msg.length);
   }
 
   #drop(reason: MediaDropReason, channel: 'rtp' | 'rtcp', from: TransportAddress): void {
@@ -258,11 +288,27 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     if (this.listenerCount('error') > 0) this.emit('error', e);
   }
 
-  /** Closes both sockets and releases the port pair. Idempotent; resolves when released. */
+  /**
+   * Closes both sockets and releases the port pair. Emits 'closing' first (children may send a
+   * last packet), then refuses sends, flushes datagrams in flight and closes. Idempotent; resolves
+   * when released.
+   */
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
+    if (!this.#closeRequested) {
+      this.#closeRequested = true;
+      this.#emitSafe('closing');
+      // A 'closing' listener may itself have called close().
+      if (this.#closing !== undefined) return this.#closing;
+    }
     this.#closed = true;
-    this.#closing = this.#allocator.release(this.#pair);
+    const flushed =
+      this.#inFlight === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            this.#drained = resolve;
+          });
+    this.#closing = flushed.then(() => this.#allocator.release(this.#pair));
     return this.#closing;
   }
 
