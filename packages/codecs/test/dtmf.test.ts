@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DTMF_COLUMN_HZ, DTMF_ROW_HZ, DtmfDetector, decodePcma, decodePcmu, dtmfFrequencies, encodePcma, encodePcmu, generateDtmf } from '../src/index.js';
 import type { DtmfDetectorOptions } from '../src/index.js';
+import { seededRandom as rng } from '@trunkline/test-support';
 
 const ALL = '123A456B789C*0#D';
-
-/** Seeded PRNG (mulberry32) so noise is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

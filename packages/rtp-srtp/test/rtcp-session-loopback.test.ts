@@ -15,6 +15,7 @@ import {
   type PacerTimers,
   type RtcpPacket,
 } from '../src/index.js';
+import { seededRandom as seeded } from '@trunkline/test-support';
 
 // A per-process range keeps parallel test workers apart.
 const BASE = 36000 + ((process.pid * 41) % 1500) * 10;
@@ -53,18 +54,6 @@ class VirtualClock implements PacerTimers {
     }
     this.#t = t;
   }
-}
-
-/** mulberry32: a small seeded PRNG in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const keys = () => ({ profile: 'AES_CM_128_HMAC_SHA1_80' as const, masterKey: randomBytes(16), masterSalt: randomBytes(14) });

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RTCP_COMPENSATION, RtcpScheduler, rtcpInterval, type RtcpPacket } from '../src/index.js';
+import { seededRandom as seeded } from '@trunkline/test-support';
 
-/** mulberry32: a small seeded PRNG in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const fixed = (r: number) => () => r;
 const rr = (ssrc: number): RtcpPacket => ({ type: 'rr', ssrc, reports: [], profileExtension: new Uint8Array(0) });
 const bye = (...ssrcs: number[]): RtcpPacket => ({ type: 'bye', ssrcs });

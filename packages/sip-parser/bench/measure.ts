@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { CorpusMessage } from './corpus.js';
 import type { ParserAdapter } from './adapters.js';
+import { seededRandom as rng } from '@trunkline/test-support';
 
 export type Workload = 'read' | 'roundtrip' | 'modify';
 export const WORKLOADS: readonly Workload[] = ['read', 'roundtrip', 'modify'];
@@ -55,18 +56,6 @@ function run(cell: Cell, n: number): number {
     case 'modify':
       return cell.adapter.loopModify(cell.msg, n);
   }
-}
-
-/** mulberry32: a small seeded PRNG so the round orders are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {

@@ -1,4 +1,5 @@
 import type { DnsResolver, NaptrRecord, SrvRecord } from '../src/resolver/dns-resolver.js';
+export { seededRandom } from '@trunkline/test-support';
 
 /** Zone data for {@link FakeDns}; names without the trailing dot. */
 export interface FakeZone {
@@ -40,14 +41,3 @@ export function naptr(order: number, preference: number, service: string, replac
   return { flags: 's', service, regexp: '', replacement, order, preference };
 }
 
-/** A seeded uniform generator in [0, 1) (mulberry32), for reproducible weighted selection. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,17 +2,7 @@ import { parseMessage, serializeMessage, type SipRequest, type SipResponse } fro
 import type { Flow } from '../../src/flow.js';
 import type { TransactionManager, TransactionOutput } from '../../src/transaction/transaction-manager.js';
 
-/** Small deterministic PRNG (mulberry32) so every simulated run replays from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '@trunkline/test-support';
 
 /** Impairments of one direction of the wire. */
 export interface Impairment {
