@@ -1,6 +1,6 @@
 import type { SipRequest, SipResponse } from '@trunkline/sip-parser';
 import type { TimerValues } from '../timers.js';
-import { assertNever, newStep, type Step } from './common.js';
+import { assertNever, type Step } from './common.js';
 import { buildNon2xxAck } from './derived-requests.js';
 import { TransactionMachine, type CommonEvent } from './transaction-machine.js';
 
@@ -33,11 +33,7 @@ export class ClientInviteTransaction extends TransactionMachine<ClientInviteStat
 
   /** §17.1.1.2: send the INVITE; start Timer A (unreliable only) and Timer B. */
   start(now: number): Step {
-    const out = newStep();
-    out.send.push(this.request);
-    if (!this.reliable) this.timers.set('A', now + this.intervalA);
-    this.timers.set('B', now + this.t.B);
-    return out;
+    return this.sendRequest(now, 'A', this.intervalA, 'B', this.t.B);
   }
 
   /** §17.1.4: a failure ends Calling/Proceeding; in Completed it concerns an ACK retransmission, which may be dropped. */

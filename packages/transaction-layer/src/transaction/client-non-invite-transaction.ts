@@ -1,6 +1,6 @@
 import type { SipRequest, SipResponse } from '@trunkline/sip-parser';
 import type { TimerValues } from '../timers.js';
-import { assertNever, newStep, type Step } from './common.js';
+import { assertNever, type Step } from './common.js';
 import { TransactionMachine, type CommonEvent } from './transaction-machine.js';
 
 /**
@@ -33,11 +33,7 @@ export class ClientNonInviteTransaction extends TransactionMachine<
 
   /** §17.1.2.2: send the request; Timer E (unreliable only) and Timer F. */
   start(now: number): Step {
-    const out = newStep();
-    out.send.push(this.request);
-    if (!this.reliable) this.timers.set('E', now + this.intervalE);
-    this.timers.set('F', now + this.t.F);
-    return out;
+    return this.sendRequest(now, 'E', this.intervalE, 'F', this.t.F);
   }
 
   /** §17.1.4 */

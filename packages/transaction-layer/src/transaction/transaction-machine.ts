@@ -46,6 +46,19 @@ export abstract class TransactionMachine<State extends string, Timer extends str
   /** Sends the request (client) or passes it to the TU (server), arming the first timers. */
   abstract start(now: number): Step;
 
+  /**
+   * How a client transaction starts (§17.1.1.2, §17.1.2.2): the request goes
+   * out, the retransmission timer is armed on unreliable transports only, and
+   * the transaction timeout always.
+   */
+  protected sendRequest(now: number, retransmit: Timer, interval: number, timeout: Timer, timeoutAfter: number): Step {
+    const out = newStep();
+    out.send.push(this.request);
+    if (!this.reliable) this.timers.set(retransmit, now + interval);
+    this.timers.set(timeout, now + timeoutAfter);
+    return out;
+  }
+
   step(event: Input | CommonEvent, now: number): Step {
     const out = newStep();
     switch (event.type) {
