@@ -4,7 +4,7 @@
  */
 import { TOKEN } from './charset.js';
 import { H_CALL_ID, H_CSEQ, H_FROM, H_RECORD_ROUTE, H_TIMESTAMP, H_TO, H_VIA, type HeaderId, canonicalNameOfId } from './header-names.js';
-import { SipHeaders } from './headers.js';
+import { FLAG_FOLDED, F_FLAGS, F_NAME_E, F_NAME_S, F_RAW_E, F_VAL_E, F_VAL_S, STRIDE, SipHeaders, type HeaderEntry } from './headers.js';
 import { SipRequest, SipResponse, reasonPhrase } from './message.js';
 import type { Uri } from './types.js';
 
@@ -25,13 +25,11 @@ export interface CreateRequestOptions {
   contentType?: string;
 }
 
-function toPairs(init: HeaderInit | undefined): Array<readonly [string, string]> {
+function toPairs(init: HeaderInit | undefined): Iterable<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
   if (init === undefined) return out;
-  if (Symbol.iterator in init) {
-    for (const [k, v] of init as Iterable<readonly [string, string]>) out.push([k, v]);
-    return out;
-  }
+  // Pairs are read once, in order: no copy needed.
+  if (Symbol.iterator in init) return init as Iterable<readonly [string, string]>;
   for (const [k, v] of Object.entries(init as Readonly<Record<string, string | readonly string[]>>)) {
     if (typeof v === 'string') out.push([k, v]);
     else for (const x of v) out.push([k, x]);
@@ -87,7 +85,10 @@ export interface CreateResponseOptions {
  *
  * Copies, in this order: every Via line (order kept, §8.2.6.2), From, To,
  * Call-ID, CSeq; for 100 Trying also Timestamp (§8.2.6.1); Record-Route when
- * asked. Values are copied as received (unfolded).
+ * asked. Values are copied as received (unfolded). Copied lines that the
+ * request carries exactly as `Name: value` are kept as references to the
+ * request's bytes (written out byte for byte), so, as for the request itself,
+ * the buffer it was parsed from must not be reused while the response is in use.
  *
  * @param reasonOrOptions a Reason-Phrase, or options.
  * @throws TypeError for a status outside 100-699 or a `toTag` that is not a token.
@@ -108,24 +109,25 @@ export function createResponse(
     throw new TypeError(`toTag ${JSON.stringify(o.toTag)} is not a token (§25.1 tag-param)`);
   }
   const rh = request.headers;
-  const headers = new SipHeaders();
-  const copy = (id: HeaderId, all: boolean): void => {
-    const values = rh._lineValuesOfId(id);
-    const name = canonicalNameOfId(id);
-    for (const v of all ? values : values.slice(0, 1)) headers.append(name, v);
-  };
-  copy(H_VIA, true);
-  if (o.copyRecordRoute === true) copy(H_RECORD_ROUTE, true);
-  copy(H_FROM, false);
-  const to = rh._lineValuesOfId(H_TO)[0];
-  if (to !== undefined) {
+  // The response's header list shares the request's received bytes, so a
+  // copied line that is already in `Name: value` form is a reference to its
+  // bytes (no decoding, one span copy at serialization).
+  const headers = SipHeaders._fromWire(rh._src, rh._bytes, rh._meta ?? NO_META, rh._n);
+  const es: HeaderEntry[] = [];
+  headers._entries = es;
+  copyLines(rh, H_VIA, true, es);
+  if (o.copyRecordRoute === true) copyLines(rh, H_RECORD_ROUTE, true, es);
+  copyLines(rh, H_FROM, false, es);
+  const toAt = rh._firstIndexOfId(H_TO);
+  if (toAt >= 0) {
     // §8.2.6.2: keep an existing tag; otherwise add the UAS's tag if given.
     const addTag = o.toTag !== undefined && request.to?.tag === null;
-    headers.append('To', addTag ? `${to};tag=${o.toTag!}` : to);
+    if (addTag) es.push({ id: H_TO, o: -1, name: 'To', value: `${rh._valueAt(toAt)};tag=${o.toTag!}` });
+    else copyLine(rh, toAt, es);
   }
-  copy(H_CALL_ID, false);
-  copy(H_CSEQ, false);
-  if (status === 100) copy(H_TIMESTAMP, false); // §8.2.6.1
+  copyLines(rh, H_CALL_ID, false, es);
+  copyLines(rh, H_CSEQ, false, es);
+  if (status === 100) copyLines(rh, H_TIMESTAMP, false, es); // §8.2.6.1
   for (const [k, v] of toPairs(o.headers)) headers.append(k, v);
   if (o.contentType !== undefined) headers.set('Content-Type', o.contentType);
   const init: ConstructorParameters<typeof SipResponse>[0] = {
@@ -135,6 +137,54 @@ export function createResponse(
   };
   if (o.body !== undefined) init.body = o.body;
   return new SipResponse(init);
+}
+
+const NO_META: number[] = [];
+
+/** Copy the first line (or every line) of header `id` from `from` to `es`, in order. */
+function copyLines(from: SipHeaders, id: HeaderId, all: boolean, es: HeaderEntry[]): void {
+  const n = from.count;
+  for (let i = 0; i < n; i++) {
+    if (from._idAt(i) !== id) continue;
+    copyLine(from, i, es);
+    if (!all) return;
+  }
+}
+
+/**
+ * Copy line `i` of `from` as `Canonical-Name: value` (values unfolded, as
+ * received). A received line already written exactly that way is copied as a
+ * reference to its bytes; anything else as text. The headers came from a
+ * parsed or checked list, so they need no new token/CR-LF checks.
+ */
+function copyLine(from: SipHeaders, i: number, es: HeaderEntry[]): void {
+  const id = from._idAt(i);
+  const name = canonicalNameOfId(id);
+  const o = from._entries === null ? i * STRIDE : from._entries[i]!.o;
+  if (o >= 0 && isCanonicalWireLine(from, o, name)) es.push({ id, o, name: null, value: null });
+  else es.push({ id, o: -1, name, value: from._valueAt(i) });
+}
+
+/**
+ * True when the received line at record `o` reads exactly `name: value`: the
+ * canonical name, one SP after the colon, not folded, no trailing WSP, ASCII —
+ * so its bytes are what writing the decoded value would produce.
+ */
+function isCanonicalWireLine(h: SipHeaders, o: number, name: string): boolean {
+  const m = h._meta!;
+  const b = h._bytes;
+  const ns = m[o + F_NAME_S]!;
+  const ne = m[o + F_NAME_E]!;
+  const vs = m[o + F_VAL_S]!;
+  const ve = m[o + F_VAL_E]!;
+  if (ne - ns !== name.length || vs !== ne + 2 || ve !== m[o + F_RAW_E]! || (m[o + F_FLAGS]! & FLAG_FOLDED) !== 0) return false;
+  if (b[ne] !== 0x3a || b[ne + 1] !== 0x20) return false;
+  for (let k = 0; k < name.length; k++) if (b[ns + k] !== name.charCodeAt(k)) return false;
+  for (let k = vs; k < ve; k++) {
+    const c = b[k]!;
+    if (c >= 0x80 || c === 0x0d || c === 0x0a) return false;
+  }
+  return true;
 }
 
 function isToken(s: string): boolean {

@@ -261,3 +261,63 @@ export function canonicalHeaderName(name: string): string {
 export function compactHeaderName(name: string): string | undefined {
   return COMPACT[headerId(name)];
 }
+
+// Exact-case fast path. Names on the wire are almost always spelled as their
+// RFC spells them, so the scanner first looks the name's first four bytes up
+// in a small hash table of canonical spellings and confirms the rest with a
+// byte compare (independent loads, where the DFA's are a chain), then falls
+// back to the case-insensitive DFA on a miss. A confirmed canonical name is a
+// token by construction (RFC 3261 §7.3.1). Names shorter than four bytes are
+// keyed with the `:` (and for two-byte names the SP) that follows them in
+// canonical form, `Via:` and `To: `; the compact forms are left to the DFA.
+
+/** @internal Bucket of a name's first four bytes read little-endian, `b0 | b1 << 8 | b2 << 16 | b3 << 24`. */
+export function exactBucket(w0: number): number {
+  return Math.imul(w0, 0x9e3779b1) >>> (32 - EXACT_BITS);
+}
+/** log2 of the number of buckets. */
+const EXACT_BITS = 8;
+
+const exact = (() => {
+  const keyed: { name: string; id: number; w0: number; bucket: number }[] = [];
+  for (let id = 1; id < SPECS.length; id++) {
+    const name = CANONICAL[id]!;
+    const key = name.length >= 4 ? name : name.length === 3 ? `${name}:` : name.length === 2 ? `${name}: ` : null;
+    if (key === null) continue;
+    const w0 = (key.charCodeAt(0) | (key.charCodeAt(1) << 8) | (key.charCodeAt(2) << 16) | (key.charCodeAt(3) << 24)) | 0;
+    keyed.push({ name, id, w0, bucket: exactBucket(w0) });
+  }
+  // Stable sort: within a bucket, ids keep the table order (common names first).
+  keyed.sort((a, b) => a.bucket - b.bucket);
+  const buckets = 1 << EXACT_BITS;
+  const start = new Uint16Array(buckets + 1);
+  for (const k of keyed) start[k.bucket + 1]!++;
+  for (let h = 0; h < buckets; h++) start[h + 1]! += start[h]!;
+  const chars: number[] = [];
+  const off = new Uint16Array(keyed.length);
+  keyed.forEach((k, j) => {
+    off[j] = chars.length;
+    for (let i = 0; i < k.name.length; i++) chars.push(k.name.charCodeAt(i));
+  });
+  return {
+    start,
+    w0: Int32Array.from(keyed, (k) => k.w0),
+    id: Uint8Array.from(keyed, (k) => k.id),
+    len: Uint8Array.from(keyed, (k) => k.name.length),
+    off,
+    chars: Uint8Array.from(chars),
+  };
+})();
+
+/** @internal Bucket `h` holds candidates `EXACT_START[h] .. EXACT_START[h + 1] - 1`. */
+export const EXACT_START: Uint16Array = exact.start;
+/** Per candidate: its key's first four bytes, as {@link exactBucket} takes them. */
+export const EXACT_W0: Int32Array = exact.w0;
+/** Per candidate: the header id. */
+export const EXACT_ID: Uint8Array = exact.id;
+/** Per candidate: the length of the canonical name. */
+export const EXACT_LEN: Uint8Array = exact.len;
+/** Per candidate: where its canonical name starts in {@link EXACT_CHARS}. */
+export const EXACT_OFF: Uint16Array = exact.off;
+/** The canonical names' bytes, back to back. */
+export const EXACT_CHARS: Uint8Array = exact.chars;

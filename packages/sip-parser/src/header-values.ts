@@ -9,8 +9,8 @@ import { SipParseError } from './errors.js';
 import { TOKEN, asciiLower } from './charset.js';
 import type { Param } from './types.js';
 
-/** gen-value characters outside quoted-strings: token / host (incl. `[` `]` `:` of IPv6). */
-const GEN_VALUE = (() => {
+/** @internal gen-value characters outside quoted-strings: token / host (incl. `[` `]` `:` of IPv6). */
+export const GEN_VALUE = (() => {
   const t = new Uint8Array(256);
   t.set(TOKEN);
   t[0x5b] = 1; // [
@@ -18,6 +18,41 @@ const GEN_VALUE = (() => {
   t[0x3a] = 1; // :
   return t;
 })();
+
+/**
+ * `a` itself when empty, else an exact-size copy: an array filled by `push`
+ * keeps room for 16 or more elements, and decoded values are often kept as
+ * long as their message (a server transaction keeps its request 32 s, Timer J).
+ * @internal
+ */
+export function exactSize<T>(a: T[]): T[] {
+  return a.length === 0 ? a : a.slice();
+}
+
+/** Parameter names common enough to be worth sharing (RFC 3261 §20.10, §20.42, §19.1.1). */
+const COMMON_PARAM_NAMES: readonly string[] = ['tag', 'branch', 'rport', 'received', 'lr', 'transport', 'expires', 'q', 'maddr', 'ttl', 'user'];
+
+/**
+ * `text.slice(s, e)` for a parameter name, but one of the common lower-case
+ * names comes back as a shared constant: one string fewer per decoded
+ * parameter for values kept as long as their message.
+ * @internal
+ */
+export function paramName(text: string, s: number, e: number): string {
+  const n = e - s;
+  const first = text.charCodeAt(s);
+  for (let k = 0; k < COMMON_PARAM_NAMES.length; k++) {
+    const c = COMMON_PARAM_NAMES[k]!;
+    if (c.length !== n || c.charCodeAt(0) !== first) continue;
+    let j = 1;
+    while (j < n && text.charCodeAt(s + j) === c.charCodeAt(j)) j++;
+    if (j === n) return c;
+  }
+  return text.slice(s, e);
+}
+
+/** Shared empty parameter list for decoded values (frozen: values are read-only). @internal */
+export const NO_PARAMS: readonly Param[] = Object.freeze([]);
 
 /** True for a `token` character (§25.1). */
 export function isTokenChar(c: number): boolean {
@@ -284,7 +319,7 @@ export function parseParams(text: string, start: number, end: number = text.leng
   let i = start;
   for (;;) {
     let j = skipLws(text, i, end);
-    if (j >= end || text.charCodeAt(j) !== 0x3b) return { params, end: j };
+    if (j >= end || text.charCodeAt(j) !== 0x3b) return { params: exactSize(params), end: j };
     j = skipLws(text, j + 1, end);
     const ns = j;
     while (j < end && isTokenChar(text.charCodeAt(j))) j++;
@@ -295,7 +330,7 @@ export function parseParams(text: string, start: number, end: number = text.leng
         opts(j, header),
       );
     }
-    const name = text.slice(ns, j);
+    const name = paramName(text, ns, j);
     let value: string | null = null;
     const k = skipLws(text, j, end);
     if (k < end && text.charCodeAt(k) === 0x3d) {

@@ -210,6 +210,16 @@ export class SipHeaders {
     return this._entries === null ? this._meta![i * STRIDE + F_ID]! : this._entries[i]!.id;
   }
 
+  /**
+   * @internal Offset in `_meta` of line `i`'s record while the line is still
+   * the received one and its value has not been decoded, else -1.
+   */
+  _wireRecord(i: number): number {
+    if (this._entries === null) return i * STRIDE;
+    const e = this._entries[i]!;
+    return e.value === null ? e.o : -1;
+  }
+
   /** @internal Name of line `i`, as received. */
   _nameAt(i: number): string {
     if (this._entries === null) return this._wireName(i * STRIDE);

@@ -41,6 +41,7 @@ export {
   type ParamsResult,
 } from './header-values.js';
 export { parseVia, parseViaList, formatVia } from './via.js';
+export { setTopViaReceived } from './via-received.js';
 export { parseCSeq, formatCSeq, MAX_CSEQ } from './cseq.js';
 export { parseCredentials, formatCredentials, type AuthValue } from './auth.js';
 export {

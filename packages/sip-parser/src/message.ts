@@ -29,12 +29,13 @@ import {
   H_VIA,
   type HeaderId,
 } from './header-names.js';
-import { SipHeaders, decodeText } from './headers.js';
+import { FLAG_FOLDED, F_FLAGS, F_VAL_E, F_VAL_S, SipHeaders, decodeText } from './headers.js';
 import { parseContactList, parseNameAddr, parseNameAddrList } from './name-addr.js';
 import { parseMaxForwards } from './simple-headers.js';
 import { DEFAULT_LIMITS, type CSeq, type NameAddr, type Uri, type Via } from './types.js';
 import { formatUri, parseUri } from './uri.js';
-import { parseVia, parseViaList } from './via.js';
+import { parseViaList, parseViaRange } from './via.js';
+import { exactSize, splitHeaderValueSpans } from './header-values.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -253,8 +254,34 @@ export abstract class SipMessage {
     let v = this._via;
     if (v === undefined) {
       const out: Via[] = [];
-      for (const line of this._headers._lineValuesOfId(H_VIA)) for (const x of parseViaList(line)) out.push(x);
-      v = this._via = out;
+      const h = this._headers;
+      const n = h.count;
+      // The top value, when already decoded by `topVia`, is not decoded again.
+      let top = this._topVia ?? null;
+      for (let i = 0; i < n; i++) {
+        if (h._idAt(i) !== H_VIA) continue;
+        let single: Via | null = null;
+        if (top === null) {
+          // One plain value per line is the usual case: decode it without splitting.
+          const o = h._wireRecord(i);
+          if (o >= 0) single = this._wireSingleVia(o);
+        }
+        if (single === null) {
+          const line = h._valueAt(i);
+          if (line.length > 0 && indexOfListSeparator(line) === -1) {
+            single = top ?? parseViaRange(line, 0, line.length);
+          } else {
+            for (const x of parseViaList(line)) {
+              out.push(top ?? x);
+              top = null;
+            }
+            continue;
+          }
+        }
+        out.push(single);
+        top = null;
+      }
+      v = this._via = exactSize(out); // kept as long as the message
     }
     return v;
   }
@@ -268,13 +295,36 @@ export abstract class SipMessage {
     let v = this._topVia;
     if (v === undefined) {
       if (this._via !== undefined) v = this._via[0] ?? null;
-      else {
-        const t = this._headers.get('Via');
-        v = t === undefined ? null : parseVia(t);
-      }
+      else v = this._decodeTopVia();
       this._topVia = v;
     }
     return v ?? undefined;
+  }
+
+  /**
+   * @internal The first via-parm of the first Via line holding one, decoded;
+   * null without one. A line holding a single value (the usual case) is
+   * decoded in place, without splitting it.
+   */
+  _decodeTopVia(): Via | null {
+    const h = this._headers;
+    const n = h.count;
+    for (let i = 0; i < n; i++) {
+      if (h._idAt(i) !== H_VIA) continue;
+      const o = h._wireRecord(i);
+      if (o >= 0) {
+        const v = this._wireSingleVia(o);
+        if (v !== null) return v;
+      }
+      const line = h._valueAt(i);
+      if (line.length === 0) continue;
+      if (indexOfListSeparator(line) === -1) return parseViaRange(line, 0, line.length);
+      // Split as `headers.get('Via')` does: an empty element anywhere in the line is an error.
+      const spans = splitHeaderValueSpans(line, 'Via');
+      const first = spans[0];
+      if (first !== undefined) return parseViaRange(line, first[0], first[1]);
+    }
+    return null;
   }
 
   /**
@@ -352,6 +402,32 @@ export abstract class SipMessage {
     return (this._recordRoute ??= this._addrList(H_RECORD_ROUTE, 'Record-Route'));
   }
 
+  /**
+   * @internal The Via line whose record starts at `o`, decoded straight from
+   * the received text when it is one plain value (not folded, ASCII, no `,`
+   * `"` `<`), which is the usual case; null otherwise, or when it does not
+   * parse (the caller then decodes the line the general way, which reports
+   * the error with offsets into the value).
+   */
+  _wireSingleVia(o: number): Via | null {
+    const h = this._headers;
+    const m = h._meta!;
+    const s = m[o + F_VAL_S]!;
+    const e = m[o + F_VAL_E]!;
+    if (s === e || (m[o + F_FLAGS]! & FLAG_FOLDED) !== 0) return null;
+    const b = h._bytes;
+    for (let k = s; k < e; k++) {
+      const c = b[k]!;
+      if (c === 0x2c || c === 0x22 || c === 0x3c || c >= 0x80) return null;
+    }
+    try {
+      return parseViaRange(h._src, s, e);
+    } catch (err) {
+      if (err instanceof SipParseError) return null;
+      throw err;
+    }
+  }
+
   /** @internal Drop caches if the headers changed since they were filled. */
   _check(): void {
     if (this._rev !== this._headers._rev) this._invalidate();
@@ -409,11 +485,24 @@ export abstract class SipMessage {
     for (const line of this._headers._lineValuesOfId(id)) {
       for (const x of parseNameAddrList(line, name, this._maxUri)) out.push(x);
     }
-    return out;
+    return exactSize(out);
   }
 }
 
 const NO_ADDRS: readonly NameAddr[] = Object.freeze([]);
+
+/**
+ * Index of the first character that could make a Via line more than one
+ * via-parm (`,` separates values, §7.3.1; `"` and `<` open spans a comma does
+ * not split), or -1 when the line is a single value.
+ */
+function indexOfListSeparator(line: string): number {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x2c || c === 0x22 || c === 0x3c) return i;
+  }
+  return -1;
+}
 const EMPTY_HEADERS = new SipHeaders();
 
 /**

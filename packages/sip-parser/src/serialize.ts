@@ -11,55 +11,84 @@
  *   already right, in which case it is kept byte-exact.
  */
 import { H_CONTENT_LENGTH, canonicalNameOfId } from './header-names.js';
-import { F_NAME_S, F_RAW_E, F_VAL_E, F_VAL_S, STRIDE } from './headers.js';
+import { F_NAME_S, F_RAW_E, F_VAL_E, F_VAL_S, STRIDE, type SipHeaders } from './headers.js';
 import type { SipMessage } from './message.js';
 import { SipRequest, SipResponse } from './message.js';
 
-const CRLF = new Uint8Array([0x0d, 0x0a]);
-
 /**
- * Collects byte ranges and text, then writes them into one exact-size array.
- * Text is encoded straight into the output (no intermediate arrays).
+ * One output buffer, reused by every call (serialization is synchronous):
+ * header text and received spans are written straight into it, and the result
+ * is one exact-size copy. It grows for a large header section and is dropped
+ * back to its initial size afterwards, so nothing large stays retained.
  */
-class Writer {
-  private readonly parts: Array<Uint8Array | string> = [];
-  private ascii = true;
-  private size = 0;
+const OUT_INITIAL = 4096;
+let out = new Uint8Array(OUT_INITIAL);
+let outBuf: Buffer = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+let at = 0;
 
-  bytes(b: Uint8Array): void {
-    this.parts.push(b);
-    this.size += b.length;
+/** Make room for `n` more bytes. */
+function reserve(n: number): void {
+  if (at + n <= out.length) return;
+  let size = out.length * 2;
+  while (size < at + n) size *= 2;
+  const next = new Uint8Array(size);
+  next.set(out.subarray(0, at));
+  out = next;
+  outBuf = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
+}
+
+/** Write `s` as UTF-8 (§7.3.1 TEXT-UTF8); short ASCII text, the usual case, by a plain loop. */
+function putText(s: string): void {
+  const len = s.length;
+  reserve(len * 3); // a UTF-16 code unit takes at most 3 UTF-8 bytes
+  if (len > 24) {
+    // Longer text: the native encoder beats the loop below.
+    at += outBuf.write(s, at, 'utf8');
+    return;
   }
-
-  text(s: string): void {
-    this.parts.push(s);
-    const n = utf8Length(s);
-    if (n !== s.length) this.ascii = false;
-    this.size += n;
-  }
-
-  finish(): Uint8Array {
-    const out = allocOut(this.size);
-    // A Buffer view of the same memory, for its native string writer.
-    let buf: Buffer | null = null;
-    let o = 0;
-    for (const p of this.parts) {
-      if (typeof p === 'string') {
-        if (this.ascii) {
-          // Short ASCII lines: a plain loop beats a call into the native encoder.
-          for (let i = 0; i < p.length; i++) out[o + i] = p.charCodeAt(i);
-          o += p.length;
-        } else {
-          buf ??= Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-          o += buf.write(p, o, 'utf8');
-        }
-      } else {
-        out.set(p, o);
-        o += p.length;
-      }
+  const o = out;
+  let p = at;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      at = p + outBuf.write(i === 0 ? s : s.slice(i), p, 'utf8');
+      return;
     }
-    return out;
+    o[p++] = c;
   }
+  at = p;
+}
+
+/** Write `bytes[s, e)`; very short spans by a loop (cheaper than a view and `set`). */
+function putSpan(bytes: Uint8Array, s: number, e: number): void {
+  const n = e - s;
+  reserve(n);
+  if (n > 16) out.set(bytes.subarray(s, e), at);
+  else {
+    const o = out;
+    let p = at;
+    for (let i = s; i < e; i++) o[p++] = bytes[i]!;
+  }
+  at += n;
+}
+
+function putCrlf(): void {
+  reserve(2);
+  out[at] = 0x0d;
+  out[at + 1] = 0x0a;
+  at += 2;
+}
+
+/** Write a non-negative integer in decimal. */
+function putInt(v: number): void {
+  putText(String(v));
+}
+
+/** `Content-Length: n CRLF` (§20.14). */
+function putContentLength(n: number): void {
+  putText('Content-Length: ');
+  putInt(n);
+  putCrlf();
 }
 
 /** `b[s, e)` as a plain Uint8Array view (cheaper than Buffer's own subarray). */
@@ -86,12 +115,6 @@ function allocOut(n: number): Uint8Array {
   return out;
 }
 
-/** UTF-8 length of `s`; the loop covers the all-ASCII common case cheaply. */
-function utf8Length(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
-  return s.length;
-}
-
 /** Content-Length value of a received line, or -1 if it is not plain digits. */
 function digitsValue(s: string): number {
   if (s.length === 0 || s.length > 9) return -1;
@@ -102,17 +125,6 @@ function digitsValue(s: string): number {
     v = v * 10 + (c - 0x30);
   }
   return v;
-}
-
-/**
- * The start line as text, for a message whose start line changed or was built.
- * `Request-Line = Method SP Request-URI SP SIP-Version` (§7.1),
- * `Status-Line = SIP-Version SP Status-Code SP Reason-Phrase` (§7.2).
- */
-function startLine(msg: SipMessage): string {
-  if (msg instanceof SipRequest) return `${msg.method} ${msg.requestUri} ${msg.version}`;
-  const r = msg as SipResponse;
-  return `${r.version} ${r.status} ${r.reason}`;
 }
 
 /**
@@ -129,86 +141,156 @@ export function serializeMessage(msg: SipMessage): Uint8Array {
   // (checked by the parser to fit) is what framed the body.
   if (msg._wireStart && msg._wireBody && h._entries === null && msg._hasContentLength) {
     // A copy (not a view): the caller may reuse or change either buffer.
-    const out = allocOut(msg._bodyEnd - msg._lineStart);
-    out.set(view(msg._bytes, msg._lineStart, msg._bodyEnd));
-    return out;
+    const copy = allocOut(msg._bodyEnd - msg._lineStart);
+    copy.set(view(msg._bytes, msg._lineStart, msg._bodyEnd));
+    return copy;
   }
 
-  const w = new Writer();
-  const src = msg._src;
+  at = 0;
+  spanS = -1;
+  try {
+    return writeMessage(msg, h);
+  } finally {
+    if (out.length > OUT_INITIAL * 4) {
+      out = new Uint8Array(OUT_INITIAL);
+      outBuf = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    }
+  }
+}
+
+/** Header section of a built or modified message into `out`, then one exact-size copy with the body. */
+function writeMessage(msg: SipMessage, h: SipHeaders): Uint8Array {
   const bytes = msg._bytes;
-  // Received lines are copied as byte spans; neighbouring lines that were
-  // adjacent on the wire (CRLF-terminated) go out as one span.
-  let spanS = -1;
-  let spanE = -1;
-  if (!msg._wireStart) w.text(startLine(msg) + '\r\n');
-  else if (bytes[msg._lineEnd] === 0x0d) {
+  if (!msg._wireStart) {
+    putStartLine(msg);
+    putCrlf();
+  } else if (bytes[msg._lineEnd] === 0x0d) {
+    // Received start line: starts the span of received lines.
+    spanBytes = bytes;
     spanS = msg._lineStart;
     spanE = msg._lineEnd + 2;
   } else {
-    w.bytes(view(bytes, msg._lineStart, msg._lineEnd));
-    w.bytes(CRLF);
+    // A bare LF is rewritten as CRLF.
+    putSpan(bytes, msg._lineStart, msg._lineEnd);
+    putCrlf();
   }
 
   const body = msg.body;
-  let clDone = false;
-  const writeContentLength = (): void => {
-    w.text(`Content-Length: ${body.length}\r\n`);
-  };
-
+  const bodyLen = body.length;
+  // Received lines come from the header list's own bytes (a built response
+  // may hold lines that reference its request's bytes, see build.ts).
+  const hb = h._bytes;
+  const src = h._src;
   const meta = h._meta;
-  const flush = (): void => {
-    if (spanS !== -1) w.bytes(view(bytes, spanS, spanE));
-    spanS = -1;
-  };
-  const wireLine = (o: number): void => {
-    const s = meta![o + F_NAME_S]!;
-    const e = meta![o + F_RAW_E]!;
-    if (bytes[e] === 0x0d) {
-      // CRLF-terminated: extend or start a span.
-      if (spanS === -1 || s !== spanE) {
-        flush();
-        spanS = s;
-      }
-      spanE = e + 2;
-      return;
-    }
-    flush(); // a bare LF is rewritten as CRLF
-    w.bytes(view(bytes, s, e));
-    w.bytes(CRLF);
-  };
-  const contentLengthLine = (value: string | null, o: number): void => {
-    if (clDone) return;
-    clDone = true;
-    if (o >= 0 && digitsValue(value ?? src.substring(meta![o + F_VAL_S]!, meta![o + F_VAL_E]!)) === body.length) {
-      wireLine(o); // already right: keep it as received
-      return;
-    }
-    flush();
-    writeContentLength();
-  };
+  let clDone = false;
 
   const entries = h._entries;
   if (entries === null) {
-    for (let o = 0; o < h._n * STRIDE; o += STRIDE) {
-      if (meta![o] === H_CONTENT_LENGTH) contentLengthLine(null, o);
-      else wireLine(o);
+    const m = meta!;
+    const end = h._n * STRIDE;
+    for (let o = 0; o < end; o += STRIDE) {
+      if (m[o] === H_CONTENT_LENGTH) {
+        if (clDone) continue;
+        clDone = true;
+        if (digitsValue(src.substring(m[o + F_VAL_S]!, m[o + F_VAL_E]!)) === bodyLen) putWireLine(hb, m, o);
+        else {
+          flushSpan();
+          putContentLength(bodyLen);
+        }
+      } else putWireLine(hb, m, o);
     }
   } else {
-    for (const e of entries) {
-      if (e.id === H_CONTENT_LENGTH) contentLengthLine(e.o >= 0 ? null : e.value, e.o);
-      else if (e.o >= 0) wireLine(e.o);
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k]!;
+      if (e.id === H_CONTENT_LENGTH) {
+        if (clDone) continue;
+        clDone = true;
+        const o = e.o;
+        // Already right: keep it as received.
+        if (o >= 0 && digitsValue(src.substring(meta![o + F_VAL_S]!, meta![o + F_VAL_E]!)) === bodyLen) putWireLine(hb, meta!, o);
+        else {
+          flushSpan();
+          putContentLength(bodyLen);
+        }
+      } else if (e.o >= 0) putWireLine(hb, meta!, e.o);
       else {
-        flush();
-        w.text(`${e.id === 0 ? e.name! : canonicalNameOfId(e.id)}: ${e.value!}\r\n`);
+        flushSpan();
+        putText(e.id === 0 ? e.name! : canonicalNameOfId(e.id));
+        reserve(2);
+        out[at] = 0x3a; // ":"
+        out[at + 1] = 0x20;
+        at += 2;
+        putText(e.value!);
+        putCrlf();
       }
     }
   }
-  flush();
-  if (!clDone) writeContentLength();
-  w.bytes(CRLF);
-  w.bytes(body);
-  return w.finish();
+  flushSpan();
+  spanBytes = EMPTY_BYTES; // do not keep the message's bytes alive
+  if (!clDone) putContentLength(bodyLen);
+  putCrlf();
+  const head = at;
+  const result = allocOut(head + bodyLen);
+  result.set(out.subarray(0, head));
+  if (bodyLen > 0) result.set(body, head);
+  return result;
+}
+
+// Received lines that were adjacent on the wire and CRLF-terminated go out
+// as one span: [spanS, spanE) of spanBytes, written by flushSpan().
+const EMPTY_BYTES = new Uint8Array(0);
+let spanBytes: Uint8Array = EMPTY_BYTES;
+let spanS = -1;
+let spanE = -1;
+
+function flushSpan(): void {
+  if (spanS === -1) return;
+  putSpan(spanBytes, spanS, spanE);
+  spanS = -1;
+}
+
+/**
+ * A received header line, name through value (folded continuations included),
+ * byte for byte, ended by CRLF (a bare LF is rewritten as CRLF).
+ */
+function putWireLine(bytes: Uint8Array, meta: readonly number[], o: number): void {
+  const s = meta[o + F_NAME_S]!;
+  const e = meta[o + F_RAW_E]!;
+  if (bytes[e] === 0x0d) {
+    // CRLF-terminated: extend the pending span or start one.
+    if (spanS === -1 || s !== spanE || bytes !== spanBytes) {
+      flushSpan();
+      spanBytes = bytes;
+      spanS = s;
+    }
+    spanE = e + 2;
+    return;
+  }
+  flushSpan();
+  putSpan(bytes, s, e);
+  putCrlf();
+}
+
+/**
+ * The start line, for a message whose start line changed or was built.
+ * `Request-Line = Method SP Request-URI SP SIP-Version` (§7.1),
+ * `Status-Line = SIP-Version SP Status-Code SP Reason-Phrase` (§7.2).
+ */
+function putStartLine(msg: SipMessage): void {
+  if (msg instanceof SipRequest) {
+    putText(msg.method);
+    putText(' ');
+    putText(msg.requestUri);
+    putText(' ');
+    putText(msg.version);
+    return;
+  }
+  const r = msg as SipResponse;
+  putText(r.version);
+  putText(' ');
+  putInt(r.status);
+  putText(' ');
+  putText(r.reason);
 }
 
 /**

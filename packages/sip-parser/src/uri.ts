@@ -9,7 +9,7 @@
  */
 import { SipParseError } from './errors.js';
 import { HEX, HNV_CHAR, HOST_CHAR, PARAM_CHAR, PASSWORD_CHAR, USER_CHAR, asciiLower } from './charset.js';
-import { describeChar, indexOfIn, opts, where } from './header-values.js';
+import { NO_PARAMS, describeChar, indexOfIn, opts, where } from './header-values.js';
 import { DEFAULT_LIMITS, type AbsoluteUri, type Param, type SipUri, type TelUri, type Uri } from './types.js';
 
 function table(chars: string, base?: Uint8Array): Uint8Array {
@@ -328,8 +328,9 @@ function parseSip(
     text.slice(host.start, host.end),
     host.type,
     port,
-    params,
-    headers,
+    // Exact size (or shared when empty): a decoded URI lives as long as its message.
+    params.length === 0 ? NO_PARAMS : params.slice(),
+    headers.length === 0 ? NO_PARAMS : headers.slice(),
     start === 0 && end === text.length ? text : text.slice(start, end),
   );
 }
@@ -608,7 +609,7 @@ function parseTel(text: string, start: number, i: number, end: number, header: s
   if (!global && !hasContext) {
     throw badUri(ns, 'local tel number without the required ";phone-context=" parameter (RFC 3966 §5.1.5)', header);
   }
-  return new ParsedTelUri(number, global, params, start === 0 && end === text.length ? text : text.slice(start, end));
+  return new ParsedTelUri(number, global, params.length === 0 ? NO_PARAMS : params.slice(), start === 0 && end === text.length ? text : text.slice(start, end));
 }
 
 /**

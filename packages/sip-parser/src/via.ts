@@ -4,16 +4,17 @@
  */
 import { SipParseError } from './errors.js';
 import {
+  GEN_VALUE,
+  NO_PARAMS,
+  paramName,
   describeChar,
-  findParam,
-  isTokenChar,
   opts,
-  parseParams,
+  quotedStringEnd,
   skipLws,
   splitHeaderValueSpans,
   trimLwsEnd,
 } from './header-values.js';
-import { asciiLower } from './charset.js';
+import { TOKEN } from './charset.js';
 import { ipv6Groups, isIPv4, scanHost, scanPort, scannedPort } from './uri.js';
 import type { Param, Via } from './types.js';
 
@@ -25,7 +26,8 @@ function bad(i: number, what: string): SipParseError {
 
 /** token at `i`; returns its end (=== i when none). */
 function token(text: string, i: number, end: number): number {
-  while (i < end && isTokenChar(text.charCodeAt(i))) i++;
+  let c = 0;
+  while (i < end && (c = text.charCodeAt(i)) < 256 && TOKEN[c] === 1) i++;
   return i;
 }
 
@@ -99,12 +101,13 @@ export function parseViaRange(text: string, start: number, end: number): Via {
   const t0 = i;
   i = token(text, i, end);
   if (i === t0) throw bad(i, `expected transport but found ${describeChar(text, i)}`);
-  const transport = text.slice(t0, i).toUpperCase();
+  const transport = transportName(text, t0, i);
   // LWS sent-by
   const h0 = skipLws(text, i, end);
   if (h0 === i) throw bad(i, `expected whitespace before sent-by but found ${describeChar(text, i)}`);
-  const host = scanHost(text, h0, end, H, 'BAD_VIA');
-  i = host.end;
+  const hs = scanHost(text, h0, end, H, 'BAD_VIA');
+  const hostE = hs.end;
+  i = hostE;
   let port: number | null = null;
   const c0 = skipLws(text, i, end);
   if (c0 < end && text.charCodeAt(c0) === 0x3a) {
@@ -112,28 +115,34 @@ export function parseViaRange(text: string, start: number, end: number): Via {
     i = scanPort(text, p0, end, H, 'BAD_VIA');
     port = scannedPort();
   }
-  const sentBy = text.slice(h0, i);
-  const { params, end: pe } = parseParams(text, i, end, H);
+  const host = text.slice(h0, hostE);
+  // Without a port sent-by is the host: one string for both.
+  const sentBy = i === hostE ? host : text.slice(h0, i);
+  // Parameters are collected in a reused scratch array, then copied at their exact size.
+  const params = SCRATCH;
+  const pe = scanViaParams(text, i, end, params);
+  const count = scratchCount;
   if (pe < end) throw bad(pe, `unexpected ${describeChar(text, pe)} after sent-by and parameters`);
 
   let branch: string | null = null;
   let received: string | null = null;
   let rport: number | true | null = null;
-  for (const p of params) {
-    switch (asciiLower(p.name)) {
-      case 'branch':
+  for (let k = 0; k < count; k++) {
+    const p = params[k]!;
+    switch (viaParamKind(p.name)) {
+      case K_BRANCH:
         if (branch === null) branch = checkBranch(p, text, rawStart);
         break;
-      case 'received':
+      case K_RECEIVED:
         if (received === null) received = checkReceived(p, text, rawStart);
         break;
-      case 'rport':
+      case K_RPORT:
         if (rport === null) rport = checkRport(p, text, rawStart);
         break;
-      case 'ttl':
+      case K_TTL:
         checkTtl(p, text, rawStart);
         break;
-      case 'maddr':
+      case K_MADDR:
         checkMaddr(p, text, rawStart);
         break;
       default:
@@ -141,18 +150,144 @@ export function parseViaRange(text: string, start: number, end: number): Via {
     }
   }
   return new ParsedVia(
-    text.slice(n0, n1) + '/' + text.slice(v0, v1),
+    protocolName(text, n0, n1, v0, v1),
     transport,
-    text.slice(host.start, host.end),
+    host,
     port,
     sentBy,
     branch,
     received,
     rport,
-    params,
+    count === 0 ? NO_PARAMS : params.slice(0, count), // exact size: kept as long as the message
     rawStart === 0 && end === text.length ? text : text.slice(rawStart, end),
   );
 }
+
+/** `name/version` without the SWS; the constant `SIP/2.0` when that is what is written (no allocation). */
+function protocolName(text: string, n0: number, n1: number, v0: number, v1: number): string {
+  if (
+    n1 - n0 === 3 &&
+    v1 - v0 === 3 &&
+    text.charCodeAt(n0) === 0x53 && // S
+    text.charCodeAt(n0 + 1) === 0x49 && // I
+    text.charCodeAt(n0 + 2) === 0x50 && // P
+    text.charCodeAt(v0) === 0x32 && // 2
+    text.charCodeAt(v0 + 1) === 0x2e && // .
+    text.charCodeAt(v0 + 2) === 0x30 // 0
+  ) {
+    return 'SIP/2.0';
+  }
+  return text.slice(n0, n1) + '/' + text.slice(v0, v1);
+}
+
+/** Transport upper-cased; the common ones (§18, RFC 7118) come back as constants. */
+function transportName(text: string, s: number, e: number): string {
+  const n = e - s;
+  if (n === 3) {
+    const a = text.charCodeAt(s) | 0x20;
+    const b = text.charCodeAt(s + 1) | 0x20;
+    const c = text.charCodeAt(s + 2) | 0x20;
+    if (a === 0x75 && b === 0x64 && c === 0x70) return 'UDP';
+    if (a === 0x74 && b === 0x63 && c === 0x70) return 'TCP';
+    if (a === 0x74 && b === 0x6c && c === 0x73) return 'TLS';
+    if (a === 0x77 && b === 0x73 && c === 0x73) return 'WSS';
+  } else if (n === 2 && (text.charCodeAt(s) | 0x20) === 0x77 && (text.charCodeAt(s + 1) | 0x20) === 0x73) {
+    return 'WS';
+  }
+  return text.slice(s, e).toUpperCase();
+}
+
+const K_OTHER = 0;
+const K_BRANCH = 1;
+const K_RECEIVED = 2;
+const K_RPORT = 3;
+const K_TTL = 4;
+const K_MADDR = 5;
+
+/** Which via-params rule a parameter name falls under (ASCII case-insensitive, no allocation). */
+function viaParamKind(name: string): number {
+  switch (name.length) {
+    case 3:
+      return eqLower(name, 'ttl') ? K_TTL : K_OTHER;
+    case 5:
+      return name === 'rport' || eqLower(name, 'rport') ? K_RPORT : eqLower(name, 'maddr') ? K_MADDR : K_OTHER;
+    case 6:
+      return name === 'branch' || eqLower(name, 'branch') ? K_BRANCH : K_OTHER;
+    case 8:
+      return name === 'received' || eqLower(name, 'received') ? K_RECEIVED : K_OTHER;
+    default:
+      return K_OTHER;
+  }
+}
+
+/** `s` equals the lower-case ASCII word `lower`, ignoring ASCII case (same length assumed). */
+function eqLower(s: string, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    const c = s.charCodeAt(k);
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * `*( SEMI via-params )` from `i`, into `out`; the same grammar, tolerance and
+ * errors as `parseParams` (which it replaces here to skip its result
+ * object and helper calls). Returns the first index not consumed.
+ *
+ * ```abnf
+ * via-extension = generic-param ; generic-param = token [ EQUAL gen-value ]   ; §25.1
+ * gen-value     = token / host / quoted-string
+ * ```
+ */
+function scanViaParams(text: string, i: number, end: number, out: Param[]): number {
+  scratchCount = 0;
+  for (;;) {
+    let j = i;
+    let c = 0;
+    while (j < end && ((c = text.charCodeAt(j)) === 0x20 || c === 0x09)) j++;
+    if (j >= end || c !== 0x3b) return j;
+    j++;
+    while (j < end && ((c = text.charCodeAt(j)) === 0x20 || c === 0x09)) j++;
+    const ns = j;
+    while (j < end && (c = text.charCodeAt(j)) < 256 && TOKEN[c] === 1) j++;
+    if (j === ns) {
+      throw new SipParseError(
+        'BAD_PARAMETER',
+        `${H}: expected parameter name after ";" but found ${describeChar(text, j)} at offset ${j}`,
+        opts(j, H),
+      );
+    }
+    const name = paramName(text, ns, j);
+    let value: string | null = null;
+    let k = j;
+    while (k < end && ((c = text.charCodeAt(k)) === 0x20 || c === 0x09)) k++;
+    if (k < end && c === 0x3d) {
+      let vs = k + 1;
+      while (vs < end && ((c = text.charCodeAt(vs)) === 0x20 || c === 0x09)) vs++;
+      let ve = vs;
+      if (vs < end && c === 0x22) {
+        ve = quotedStringEnd(text, vs, end, H);
+      } else {
+        while (ve < end && (c = text.charCodeAt(ve)) < 256 && GEN_VALUE[c] === 1) ve++;
+      }
+      if (ve === vs) {
+        throw new SipParseError(
+          'BAD_PARAMETER',
+          `${H}: expected value after "=" in parameter "${name}" but found ${describeChar(text, vs)} at offset ${vs}`,
+          opts(vs, H),
+        );
+      }
+      value = text.slice(vs, ve);
+      j = ve;
+    }
+    out[scratchCount++] = { name, value };
+    i = j;
+  }
+}
+
+/** Reused by {@link parseViaRange} (decoding is synchronous and does not re-enter). */
+const SCRATCH: Param[] = [];
+let scratchCount = 0;
 
 /** SLASH = SWS "/" SWS — returns the index after it. */
 function slash(text: string, i: number, end: number, after: string): number {
@@ -275,4 +410,77 @@ export function formatVia(v: Via): string {
   if (!wr && v.received !== null) out += `;received=${v.received}`;
   if (!wp && v.rport !== null) out += v.rport === true ? ';rport' : `;rport=${v.rport}`;
   return out;
+}
+
+/**
+ * `top` with `received` set and `rport` given the value `rport`, formatted
+ * exactly as {@link formatVia} formats such an edited copy, and decoded as
+ * {@link parseVia} would decode that text — built in one pass from the parts,
+ * without a format → parse round trip.
+ *
+ * @internal For {@link setTopViaReceived}; `received` must already be checked.
+ */
+export function viaWithReceived(top: Via, received: string, rport: number | true | null): Via {
+  const h = top.host;
+  const host = h.indexOf(':') !== -1 && h.charCodeAt(0) !== 0x5b ? `[${h}]` : h;
+  const sentBy = top.port === null ? host : host + ':' + String(top.port);
+  let out = top.protocol + '/' + top.transport + ' ' + sentBy;
+  const params: Param[] = [];
+  const branch = top.branch;
+  const rportValue = rport === null || rport === true ? null : String(rport);
+  let wb = false;
+  let wr = false;
+  let wp = false;
+  for (const p of top.params) {
+    switch (viaParamKind(p.name)) {
+      case K_BRANCH:
+        if (branch !== null && !wb) {
+          out += ';' + p.name + '=' + branch;
+          params.push(p.value === branch ? p : { name: p.name, value: branch });
+        }
+        wb = true;
+        break;
+      case K_RECEIVED:
+        if (!wr) {
+          out += ';' + p.name + '=' + received;
+          params.push({ name: p.name, value: received });
+        }
+        wr = true;
+        break;
+      case K_RPORT:
+        if (rport !== null && !wp) {
+          out += rportValue === null ? ';' + p.name : ';' + p.name + '=' + rportValue;
+          params.push(p.value === rportValue ? p : { name: p.name, value: rportValue });
+        }
+        wp = true;
+        break;
+      default:
+        out += p.value === null ? ';' + p.name : ';' + p.name + '=' + p.value;
+        params.push(p);
+    }
+  }
+  if (!wb && branch !== null) {
+    out += ';branch=' + branch;
+    params.push({ name: 'branch', value: branch });
+  }
+  if (!wr) {
+    out += ';received=' + received;
+    params.push({ name: 'received', value: received });
+  }
+  if (!wp && rport !== null) {
+    out += rportValue === null ? ';rport' : ';rport=' + rportValue;
+    params.push({ name: 'rport', value: rportValue });
+  }
+  return new ParsedVia(top.protocol, top.transport, host, top.port, sentBy, branch, received, rport, params.slice(), out);
+}
+
+/**
+ * True when `text` is what a `received` parameter may hold: an IPv4 or IPv6
+ * address (RFC 3261 §20.42, RFC 5118 §4.5 writes IPv6 bare; brackets tolerated).
+ * @internal
+ */
+export function isReceivedAddress(v: string): boolean {
+  if (isIPv4(v, 0, v.length)) return true;
+  const inner = v.charCodeAt(0) === 0x5b && v.charCodeAt(v.length - 1) === 0x5d ? v.slice(1, -1) : v;
+  return inner.length > 0 && ipv6Groups(inner, 0, inner.length) !== null;
 }
