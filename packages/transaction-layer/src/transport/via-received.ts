@@ -3,7 +3,7 @@
  * where a request really came from in its top Via, so that responses can
  * find their way back through NATs.
  */
-import { SipParseError, canonicalHeaderName, formatVia, splitHeaderValues, type SipRequest, type Via } from '@trunkline/sip-parser';
+import { SipParseError, canonicalHeaderName, setTopViaReceived, splitHeaderValues, type SipRequest } from '@trunkline/sip-parser';
 import { normalizeAddress, sameAddress } from './address.js';
 
 /**
@@ -25,22 +25,9 @@ export function applyReceived(request: SipRequest, sourceAddress: string, source
   const top = request.topVia;
   if (top === undefined) return false;
   const source = normalizeAddress(sourceAddress);
-  const fillRport = top.rport === true;
-  const needReceived = fillRport || !sameAddress(top.host, source);
-  if (!needReceived) return true;
-  const edited: Via = {
-    protocol: top.protocol,
-    transport: top.transport,
-    host: top.host,
-    port: top.port,
-    sentBy: top.sentBy,
-    branch: top.branch,
-    received: source,
-    rport: fillRport ? sourcePort : top.rport,
-    params: top.params,
-    raw: top.raw,
-  };
-  replaceTopVia(request, formatVia(edited));
+  if (top.rport !== true && sameAddress(top.host, source)) return true;
+  // One header edit: only the top Via line is rewritten, other decoded headers stay cached.
+  setTopViaReceived(request, source, sourcePort);
   return true;
 }
 
