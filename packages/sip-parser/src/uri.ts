@@ -739,15 +739,33 @@ function sipEquals(a: SipUri, b: SipUri): boolean {
     }
   }
   for (const [name, v] of pa) if (pb.has(name) && pb.get(name) !== v) return false;
-  // headers are never ignored: the same set on both sides (names case-insensitive)
+  // §19.1.4: headers are never ignored: the same multiset on both sides (names
+  // case-insensitive, values exact). A name may repeat (`?a&a=`), so count each
+  // (name, value) pair rather than keep one value per name.
   if (a.headers.length !== b.headers.length) return false;
-  const ha = new Map<string, string | null>();
-  for (const h of a.headers) ha.set(h.name.toLowerCase(), h.value);
+  if (a.headers.length === 0) return true;
+  const counts = new Map<string, number>();
+  for (const h of a.headers) {
+    const k = headerKey(h);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   for (const h of b.headers) {
-    const k = h.name.toLowerCase();
-    if (!ha.has(k) || ha.get(k) !== h.value) return false;
+    const k = headerKey(h);
+    const n = counts.get(k);
+    if (n === undefined || n === 0) return false;
+    counts.set(k, n - 1);
   }
   return true;
+}
+
+/**
+ * One key per (case-folded name, exact value) of a URI header. The name is
+ * length-prefixed so no name/value split is ambiguous, and an absent value
+ * (`?a`) differs from an empty one (`?a=`).
+ */
+function headerKey(h: Param): string {
+  const name = h.name.toLowerCase();
+  return `${name.length}:${name}${h.value === null ? '' : '=' + h.value}`;
 }
 
 /** Number with visual separators removed, hex digits lower-cased — RFC 3966 §4. */
