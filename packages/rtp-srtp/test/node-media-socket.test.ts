@@ -154,6 +154,30 @@ describe('MediaSocket on loopback', () => {
     expect(packets).toEqual([{ type: 'rr', ssrc: 1, reports: [], profileExtension: new Uint8Array(0) }, { type: 'bye', ssrcs: [1] }]);
   });
 
+  it('RFC 5761 §4: with rtcp-mux, RTCP travels on the RTP port and is told apart from RTP', async () => {
+    const { a, b } = await pair();
+    a.setRtcpMux(true);
+    b.setRtcpMux(true);
+    a.setRemote({ address: '127.0.0.1', port: b.localPort }, { address: '127.0.0.1', port: b.localPort });
+    const rtcpAtB = once(b, 'rtcp');
+    a.sendRtcp([{ type: 'rr', ssrc: 7, reports: [], profileExtension: new Uint8Array(0) }]);
+    const [packets, from] = (await rtcpAtB) as [unknown[], TransportAddress];
+    expect(packets).toEqual([{ type: 'rr', ssrc: 7, reports: [], profileExtension: new Uint8Array(0) }]);
+    expect(from.port).toBe(a.localPort); // sent from the RTP socket
+    const rtpAtB = once(b, 'rtp');
+    a.sendRtp(packet(4));
+    expect(((await rtpAtB) as [RtpPacket])[0].sequenceNumber).toBe(4);
+    expect(b.counters).toMatchObject({ rtpReceived: 1, rtcpReceived: 1, dropped: 0 });
+  });
+
+  it('RFC 3264 §8.4: setRemote(undefined) (c=0.0.0.0 hold) sends nothing', async () => {
+    const { a } = await pair();
+    a.setRemote(undefined);
+    expect(a.remote).toBeUndefined();
+    expect(a.sendRtp(packet(1))).toBe(false);
+    expect(a.sendRtcp([{ type: 'rr', ssrc: 1, reports: [], profileExtension: new Uint8Array(0) }])).toBe(false);
+  });
+
   it('close() is idempotent, releases the ports, and sending after close is refused', async () => {
     const { a, allocator } = await pair();
     const port = a.localPort;

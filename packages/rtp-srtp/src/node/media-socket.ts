@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { RemoteInfo } from 'node:dgram';
 import { marshalRtcpTo, parseRtcp, rtcpCompoundSize } from '../rtcp/compound.js';
 import type { RtcpPacket } from '../rtcp/packet.js';
+import { isRtcpPacket } from '../rtp/demux.js';
 import { RtpParseError } from '../rtp/errors.js';
 import { marshalRtpTo, parseRtp, rtpPacketSize, type RtpPacket } from '../rtp/packet.js';
 import type { PortAllocator, RtpSocketPair } from './port-allocator.js';
@@ -40,6 +41,12 @@ export interface MediaSocketOptions {
   readonly symmetric?: boolean;
   /** Largest outgoing packet (after the transform's expansion); default 1500. */
   readonly maxPacketSize?: number;
+  /**
+   * RTP and RTCP on the RTP port (RFC 5761): RTCP is sent from the RTP socket and RTCP arriving
+   * there is told apart by its packet type (§4); default false. Changeable with
+   * {@link MediaSocket.setRtcpMux}.
+   */
+  readonly rtcpMux?: boolean;
 }
 
 /** Why an incoming datagram was dropped. */
@@ -95,6 +102,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
   readonly #rtpLatch: SymmetricLatch;
   readonly #rtcpLatch: SymmetricLatch;
   readonly #scratch: Uint8Array;
+  #rtcpMux: boolean;
   #closed = false;
   #closeRequested = false;
   #closing: Promise<void> | undefined;
@@ -112,6 +120,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     this.#allocator = options.allocator;
     this.#transform = options.transform;
     this.#symmetric = options.symmetric ?? true;
+    this.#rtcpMux = options.rtcpMux ?? false;
     const maxPacketSize = options.maxPacketSize ?? 1500;
     if (!Number.isInteger(maxPacketSize) || maxPacketSize < 12 || maxPacketSize > 65507) throw new RangeError('maxPacketSize must be 12..65507');
     this.#scratch = new Uint8Array(maxPacketSize);
@@ -119,7 +128,9 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     const rtcpInitial = options.remoteRtcp ?? (options.remote === undefined ? undefined : { address: options.remote.address, port: options.remote.port + 1 });
     this.#rtcpLatch = new SymmetricLatch(rtcpInitial === undefined ? {} : { initial: rtcpInitial });
     pair.rtp.on('message', (msg, rinfo) => this.#onRtp(msg, rinfo));
-    pair.rtcp.on('message', (msg, rinfo) => this.#onRtcp(msg, rinfo));
+    pair.rtcp.on('message', (msg, rinfo) => {
+      if (!this.#rtcpMux) this.#onRtcp(msg, rinfo);
+    });
     pair.rtp.on('error', (e) => this.#emitError(e));
     pair.rtcp.on('error', (e) => this.#emitError(e));
   }
@@ -160,10 +171,27 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     return { rtpSent: this.#rtpSent, rtpReceived: this.#rtpReceived, rtcpSent: this.#rtcpSent, rtcpReceived: this.#rtcpReceived, dropped: this.#dropped };
   }
 
-  /** Sets the signalled remote addresses (e.g. after a re-INVITE), forgetting learned ones. */
-  setRemote(remote: TransportAddress, remoteRtcp: TransportAddress = { address: remote.address, port: remote.port + 1 }): void {
+  /** Whether RTCP shares the RTP port (RFC 5761). */
+  get rtcpMux(): boolean {
+    return this.#rtcpMux;
+  }
+
+  /**
+   * Sets the signalled remote addresses (e.g. after a re-INVITE), forgetting learned ones.
+   * `undefined` means nowhere (e.g. an SDP `c=0.0.0.0` hold, RFC 3264 §8.4): nothing is sent until
+   * a new address is set or valid media is latched.
+   */
+  setRemote(
+    remote: TransportAddress | undefined,
+    remoteRtcp: TransportAddress | undefined = remote === undefined ? undefined : { address: remote.address, port: remote.port + 1 },
+  ): void {
     this.#rtpLatch.reset(remote);
     this.#rtcpLatch.reset(remoteRtcp);
+  }
+
+  /** Turns RTCP multiplexing on the RTP port (RFC 5761) on or off, e.g. after a re-negotiation. */
+  setRtcpMux(on: boolean): void {
+    this.#rtcpMux = on;
   }
 
   /**
@@ -189,7 +217,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     const size = rtcpCompoundSize(packets);
     if (size > this.#scratch.length) throw new RangeError(`RTCP packet of ${size} bytes exceeds maxPacketSize`);
     const n = marshalRtcpTo(packets, this.#scratch, 0);
-    const wire = this.#send(this.#pair.rtcp, this.#scratch.subarray(0, n), to, 'rtcp');
+    const wire = this.#send(this.#rtcpMux ? this.#pair.rtp : this.#pair.rtcp, this.#scratch.subarray(0, n), to, 'rtcp');
     this.#rtcpSent++;
     this.#emitSafe('rtcpSent', packets, wire);
     return true;
@@ -225,6 +253,11 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
   }
 
   #onRtp(msg: Buffer, rinfo: RemoteInfo): void {
+    // RFC 5761 §4: on a shared port, RTCP packet types 192..223 cannot be RTP payload types.
+    if (this.#rtcpMux && isRtcpPacket(msg)) {
+      this.#onRtcp(msg, rinfo);
+      return;
+    }
     const from = { address: rinfo.address, port: rinfo.port };
     if (this.#closed) return;
     // A plain Uint8Array view (no copy), so consumers never see Buffer-specific behaviour.
