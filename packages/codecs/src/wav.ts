@@ -104,17 +104,23 @@ export function readWav(bytes: Uint8Array, options: ReadWavOptions = {}): WavAud
 }
 
 /**
- * Write 16-bit PCM mono as a canonical 44-byte-header RIFF/WAVE file.
+ * Write 16-bit PCM as a canonical 44-byte-header RIFF/WAVE file: mono, or two
+ * channels interleaved (left, right, left, ...; e.g. a call recording with
+ * one party per channel).
  *
- * @param samples - 16-bit PCM
+ * @param samples - 16-bit PCM, interleaved when `channels` is 2
  * @param sampleRate - Hz, positive integer
+ * @param channels - 1 (default) or 2
  * @returns the file bytes
- * @throws RangeError on a bad sample rate or more data than a RIFF size can describe
+ * @throws RangeError on a bad sample rate or channel count, an odd stereo sample count, or more
+ * data than a RIFF size can describe
  */
-export function writeWav(samples: Int16Array, sampleRate: number): Uint8Array {
-  if (!Number.isInteger(sampleRate) || sampleRate <= 0 || sampleRate * 2 > 0xffffffff) {
+export function writeWav(samples: Int16Array, sampleRate: number, channels: 1 | 2 = 1): Uint8Array {
+  if (!Number.isInteger(sampleRate) || sampleRate <= 0 || sampleRate * 2 * channels > 0xffffffff) {
     throw new RangeError(`sampleRate must be a positive integer below 2^31, got ${sampleRate}`);
   }
+  if (channels !== 1 && channels !== 2) throw new RangeError(`channels must be 1 or 2, got ${String(channels)}`);
+  if (samples.length % channels !== 0) throw new RangeError('stereo samples must come in left/right pairs');
   const dataBytes = samples.length * 2;
   if (dataBytes + 36 > 0xffffffff) throw new RangeError('too many samples for one RIFF file');
   const out = new Uint8Array(44 + dataBytes);
@@ -128,10 +134,10 @@ export function writeWav(samples: Int16Array, sampleRate: number): Uint8Array {
   ascii(12, 'fmt ');
   view.setUint32(16, 16, true);
   view.setUint16(20, WAVE_FORMAT_PCM, true);
-  view.setUint16(22, 1, true); // channels
+  view.setUint16(22, channels, true);
   view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * 2, true); // byte rate
-  view.setUint16(32, 2, true); // block align
+  view.setUint32(28, sampleRate * 2 * channels, true); // byte rate
+  view.setUint16(32, 2 * channels, true); // block align
   view.setUint16(34, 16, true); // bits per sample
   ascii(36, 'data');
   view.setUint32(40, dataBytes, true);

@@ -61,6 +61,17 @@ describe('RIFF/WAVE PCM16 mono', () => {
     expect(Array.from(bytes.subarray(44))).toEqual([1, 0, 0xfe, 0xff, 0xff, 0x7f]);
   });
 
+  it('RIFF WAVE: writeWav with two channels writes interleaved stereo (channels 2, block align 4)', () => {
+    const bytes = writeWav(Int16Array.of(1, -1, 2, -2), 8000, 2);
+    const view = new DataView(bytes.buffer);
+    expect(view.getUint16(22, true)).toBe(2);
+    expect(view.getUint32(28, true)).toBe(32000);
+    expect(view.getUint16(32, true)).toBe(4);
+    expect(view.getUint32(40, true)).toBe(8);
+    expect([0, 1, 2, 3].map((i) => view.getInt16(44 + 2 * i, true))).toEqual([1, -1, 2, -2]);
+    expect(() => writeWav(Int16Array.of(1, 2, 3), 8000, 2)).toThrow(RangeError);
+  });
+
   it('RIFF WAVE: readWav∘writeWav is the identity', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 500 }), fc.constantFrom(8000, 16000, 44100, 48000), (s, rate) => {
