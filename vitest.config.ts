@@ -10,5 +10,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/*.fuzz.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // One fast-check seed per file (FC_SEED replays it), printed on failure.
+    setupFiles: ['./vitest.setup.ts'],
   },
 });

@@ -13,5 +13,6 @@ export default defineConfig({
     testTimeout: 3_600_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['../../vitest.setup.ts'],
   },
 });
