@@ -147,7 +147,10 @@ export { applyReceived } from './transport/via-received.js';
 export {
   SipEndpoint,
   ClientTransactionError,
+  SipEndpointError,
+  ENDPOINT_ERROR_CHANNEL,
   type ClientTransactionErrorCode,
+  type SipEndpointErrorCode,
   type IncomingRequest,
   type RequestOptions,
   type SipEndpointEvents,

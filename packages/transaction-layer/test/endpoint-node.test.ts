@@ -86,7 +86,7 @@ describe('RFC 3261 §17 transactions on real sockets (SipEndpoint)', () => {
     const started = performance.now();
     const err = await client.request(request('OPTIONS', to, a.viaSentBy('udp')), to).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientTransactionError);
-    expect((err as ClientTransactionError).code).toBe('TIMEOUT');
+    expect((err as ClientTransactionError).code).toBe('TRANSACTION_TIMEOUT');
     expect(performance.now() - started).toBeGreaterThanOrEqual(64 * 5 - 1);
     expect(client.manager.size).toBe(0);
   });
