@@ -1,5 +1,6 @@
 /**
- * @trunkline/sdp — RFC 3264 offer/answer for SIP trunks.
+ * @trunkline/sdp — RFC 3264 offer/answer for SIP trunks: SDES-SRTP done safely (RFC 4568, RFC 8643),
+ * G.711 with RFC 4733 telephone-event, hold, delayed offer and re-offers.
  *
  * @packageDocumentation
  */
@@ -11,3 +12,25 @@ export type {
   NegotiatedSrtp,
   SignallingTransport,
 } from './negotiated-media.js';
+export { answerOffer, WARNING_TEXT, type AnswerOptions, type AnswerResult } from './answer-offer.js';
+export {
+  applyAnswer,
+  createOffer,
+  OFFER_TELEPHONE_EVENT_PT,
+  type CreatedOffer,
+  type OfferedKey,
+  type OfferOptions,
+  type OfferState,
+} from './offer.js';
+export type { LocalMediaOptions, SrtpPolicy } from './options.js';
+export { AUDIO_CODECS, type AudioCodecName } from './codecs.js';
+export { DEFAULT_SUITES } from './sdes.js';
+export { SdpError, type SdpErrorCode } from './sdp-error.js';
+export {
+  parseSessionDescription,
+  type MediaDescription,
+  type RtpMap,
+  type SdpConnection,
+  type SdpOrigin,
+  type SessionDescription,
+} from './session-description.js';

@@ -59,7 +59,10 @@ export interface NegotiatedMedia {
   readonly maxptime: number | null;
   /** Our direction, as written in our SDP. */
   readonly direction: MediaDirection;
-  /** The peer does not want our media (its direction is `recvonly`/`inactive`, or c= is 0.0.0.0): "we are held". */
+  /**
+   * The peer does not want our media: its own direction (as written in its SDP) is `sendonly` or
+   * `inactive`, or its c= is 0.0.0.0 / `::` (RFC 3264 §8.4 legacy hold): "we are held".
+   */
   readonly remoteHold: boolean;
   /** SDES-SRTP, or null for plain RTP (never SRTP to a peer that did not agree, never plain to one that did). */
   readonly srtp: NegotiatedSrtp | null;

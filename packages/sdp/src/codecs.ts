@@ -1,0 +1,120 @@
+/**
+ * The audio codecs Trunkline's media layer can run, their RTP payload formats (RFC 3551 §6), and
+ * RFC 4733 telephone-event lists.
+ */
+import type { NegotiatedCodec } from './negotiated-media.js';
+import type { MediaDescription } from './session-description.js';
+
+/** An audio codec name Trunkline can negotiate. */
+export type AudioCodecName = 'PCMU' | 'PCMA';
+
+interface CodecInfo {
+  readonly name: AudioCodecName;
+  /** The static payload type (RFC 3551 §6, Table 4). */
+  readonly staticPayloadType: number;
+  readonly clockRate: number;
+  readonly channels: number;
+}
+
+const CODECS: Readonly<Record<AudioCodecName, CodecInfo>> = {
+  PCMU: { name: 'PCMU', staticPayloadType: 0, clockRate: 8000, channels: 1 },
+  PCMA: { name: 'PCMA', staticPayloadType: 8, clockRate: 8000, channels: 1 },
+};
+
+/** Every codec name, in the default preference order. */
+export const AUDIO_CODECS: readonly AudioCodecName[] = Object.freeze(['PCMU', 'PCMA']);
+
+/** Whether `name` is a codec Trunkline can negotiate. */
+export function isAudioCodecName(name: unknown): name is AudioCodecName {
+  return typeof name === 'string' && Object.hasOwn(CODECS, name);
+}
+
+/** The payload type we offer a codec with: its static one (RFC 3551 §6). */
+export function offeredPayloadType(name: AudioCodecName): number {
+  return CODECS[name].staticPayloadType;
+}
+
+/** `a=rtpmap` value of a codec at a payload type. */
+export function rtpmapValue(codec: NegotiatedCodec): string {
+  return `${codec.payloadType} ${codec.name}/${codec.clockRate}${codec.channels === 1 ? '' : `/${codec.channels}`}`;
+}
+
+/**
+ * The codec a payload type of `media` stands for: its `a=rtpmap`, else the static assignment of
+ * RFC 3551 §6 (an rtpmap overrides a static number, RFC 8866 §6.6). Undefined when it is none of ours.
+ */
+export function codecOfPayloadType(media: MediaDescription, payloadType: number): NegotiatedCodec | undefined {
+  const map = media.rtpmap.get(payloadType);
+  for (const info of Object.values(CODECS)) {
+    const matches =
+      map === undefined
+        ? payloadType === info.staticPayloadType
+        : map.encoding.toUpperCase() === info.name && map.clockRate === info.clockRate && map.channels === info.channels;
+    if (matches) return { name: info.name, payloadType, clockRate: info.clockRate, channels: info.channels };
+  }
+  return undefined;
+}
+
+/**
+ * The first codec of `preference` that `media` lists, whatever the order of the offer
+ * (RFC 3264 §6.1 lets the answerer choose), with the payload type the offer gave it.
+ */
+export function chooseCodec(media: MediaDescription, preference: readonly AudioCodecName[]): NegotiatedCodec | undefined {
+  for (const name of preference) {
+    for (const format of media.formats) {
+      const codec = codecOfPayloadType(media, Number(format));
+      if (codec?.name === name) return codec;
+    }
+  }
+  return undefined;
+}
+
+/** The RFC 4733 events we can send and receive: DTMF 0-9 * # A-D (0-15) and flash (16). */
+export const SUPPORTED_EVENTS = '0-16';
+
+/**
+ * The `telephone-event` payload type of `media` at `clockRate`, with the events both sides support
+ * (RFC 4733 §7.1.1: without `a=fmtp` the events are 0-15). Undefined when the offer has none at that
+ * rate or no event in common.
+ */
+export function telephoneEventOf(
+  media: MediaDescription,
+  clockRate: number,
+): { readonly payloadType: number; readonly events: string } | undefined {
+  for (const format of media.formats) {
+    const pt = Number(format);
+    const map = media.rtpmap.get(pt);
+    if (map === undefined || map.encoding.toLowerCase() !== 'telephone-event' || map.clockRate !== clockRate) continue;
+    const events = intersectEvents(media.fmtp.get(pt) ?? '0-15', SUPPORTED_EVENTS);
+    return events === '' ? undefined : { payloadType: pt, events };
+  }
+  return undefined;
+}
+
+/** Intersects two RFC 4733 event lists (`0-15,16`), written back in canonical range form. */
+export function intersectEvents(a: string, b: string): string {
+  const sa = eventSet(a);
+  const sb = eventSet(b);
+  const common = [...sa].filter((e) => sb.has(e)).sort((x, y) => x - y);
+  const parts: string[] = [];
+  for (let i = 0; i < common.length; ) {
+    let j = i;
+    while (j + 1 < common.length && common[j + 1] === common[j]! + 1) j++;
+    parts.push(i === j ? `${common[i]}` : `${common[i]}-${common[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** Parses an event list (RFC 4733 §7.1.1 `events = event-list`, values 0..255); bad items are skipped. */
+function eventSet(list: string): Set<number> {
+  const out = new Set<number>();
+  for (const item of list.replace(/\s+/g, '').split(',')) {
+    const m = /^([0-9]{1,3})(?:-([0-9]{1,3}))?$/.exec(item);
+    if (m === null) continue;
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    for (let e = lo; e <= Math.min(hi, 255); e++) out.add(e);
+  }
+  return out;
+}
