@@ -27,6 +27,12 @@ export type FramerEvent =
   | { readonly type: 'ping' }
   /** A single CRLF received while a ping sent by us was outstanding (see {@link StreamFramer.pingSent}). */
   | { readonly type: 'pong' }
+  /**
+   * Only with `continueAfterMalformed`: a message whose boundaries were found
+   * (header section ended, Content-Length read) but which does not parse.
+   * `bytes` are its own copy; framing goes on with the next message.
+   */
+  | { readonly type: 'malformed'; readonly bytes: Uint8Array; readonly error: SipParseError }
   /** The stream cannot be framed any further; close the connection. Always the last event. */
   | { readonly type: 'error'; readonly error: SipParseError };
 
@@ -34,7 +40,25 @@ export type FramerEvent =
 export interface StreamFramerOptions {
   /** Limits for buffering and parsing; unspecified fields take `DEFAULT_LIMITS`. */
   limits?: Partial<ParseLimits>;
+  /**
+   * Report a framed message that does not parse as a `malformed` event and
+   * go on framing, instead of failing: RFC 3261 §18.3 closes a connection
+   * only when the framing is lost, so a server can answer such a message
+   * with 400 and keep the connection. Errors that put the message's
+   * boundary in doubt (Content-Length, size) still fail the framer.
+   * Default false.
+   */
+  continueAfterMalformed?: boolean;
 }
+
+/** Parse errors that question where a framed message ends: they fail the framer even with `continueAfterMalformed`. */
+const BOUNDARY_ERRORS: ReadonlySet<SipParseErrorCode> = new Set<SipParseErrorCode>([
+  'MESSAGE_TOO_LARGE',
+  'MISSING_HEADER_END',
+  'BAD_CONTENT_LENGTH',
+  'DUPLICATE_CONTENT_LENGTH',
+  'TRUNCATED_BODY',
+]);
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -85,11 +109,13 @@ export class StreamFramer {
   /** Total length of the current message once its header section is complete. */
   private msgLen = 0;
   private error: SipParseError | null = null;
+  private readonly continueAfterMalformed: boolean;
 
   /** @throws TypeError when a limit is not a positive integer. */
   constructor(options: StreamFramerOptions = {}) {
     this.limits = resolveLimits(options.limits);
     this.parseOptions = { limits: this.limits, mode: 'stream' };
+    this.continueAfterMalformed = options.continueAfterMalformed === true;
   }
 
   /** True once an `error` event was produced; later input is ignored. */
@@ -211,7 +237,16 @@ export class StreamFramer {
       bytes.set(data.subarray(pos, pos + this.msgLen));
       pos += this.msgLen;
       this.phase = IDLE;
-      events.push({ type: 'message', message: parseMessage(bytes, this.parseOptions) });
+      if (!this.continueAfterMalformed) {
+        events.push({ type: 'message', message: parseMessage(bytes, this.parseOptions) });
+        continue;
+      }
+      try {
+        events.push({ type: 'message', message: parseMessage(bytes, this.parseOptions) });
+      } catch (e) {
+        if (!(e instanceof SipParseError) || BOUNDARY_ERRORS.has(e.code)) throw e;
+        events.push({ type: 'malformed', bytes, error: e });
+      }
     }
   }
 
