@@ -1,0 +1,710 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { DtmfDetector, Framer, Resampler, decodePcma, decodePcmu, encodePcma, encodePcmu } from '@trunkline/codecs';
+import {
+  JitterBuffer,
+  MediaSocket,
+  OneWayAudioDetector,
+  RealtimePacer,
+  RtcpSession,
+  RtpSequencer,
+  StreamStats,
+  TelephoneEventReceiver,
+  TelephoneEventSender,
+  marshalTelephoneEventTo,
+  parseTelephoneEvent,
+  type JitterBufferOptions,
+  type MediaDropReason,
+  type PacerTimers,
+  type PortAllocator,
+  type RtpPacket,
+  type TelephoneEvent,
+  type TransportAddress,
+} from '@trunkline/rtp-srtp';
+import type { MediaDirection, NegotiatedMedia } from '@trunkline/sdp';
+import { CallAudio, type AppSampleRate, type CallAudioFrame } from './call-audio.js';
+import { CallMediaError } from './errors.js';
+import type { MediaMetrics, OneWayAudio } from './media-metrics.js';
+import { PlayoutQueue } from './playout-queue.js';
+import { ReadBuffer } from './read-buffer.js';
+import type { RecordingTap } from './recording.js';
+import { SrtpKeying } from './srtp-keying.js';
+
+/** Options of {@link CallMedia.open}. Every limit has a default; all are validated once, here. */
+export interface CallMediaOptions {
+  /** Shared per user agent: hands out the RTP/RTCP port pair. */
+  readonly ports: PortAllocator;
+  /** Rate of the PCM the app reads and writes. Default 8000. */
+  readonly sampleRate?: AppSampleRate;
+  /** Playout queue bound: ms of audio the app may queue ahead. Default 2000 (holds a TTS burst). */
+  readonly maxQueuedMs?: number;
+  /** Read-side bound in 20 ms frames when the app reads slower than real time (oldest dropped, counted). Default 50. */
+  readonly maxReadFrames?: number;
+  /** Send silence while nothing is queued, keeping the stream (and NAT bindings) alive. Default true. */
+  readonly sendSilence?: boolean;
+  /** No RTP received for this long while we expect some → 'media-timeout'. Default 30000; 0 disables. */
+  readonly mediaTimeoutMs?: number;
+  /** A direction missing or silent this long is flagged in `metrics.oneWayAudio`. Default 5000. */
+  readonly oneWayAudioMs?: number;
+  /** Also detect DTMF tones in the received audio (ITU-T Q.24), reported with `source: 'inband'`. Default false. */
+  readonly inbandDtmf?: boolean;
+  /** Recording tap: both directions as decoded PCM at the app's rate (see `StereoWavRecorder`). */
+  readonly record?: RecordingTap;
+  /** RTCP canonical name (RFC 3550 §6.5.1). Default: random per call (RFC 7022 §4.2). */
+  readonly cname?: string;
+  /** Jitter-buffer delay bounds (ms). Defaults: min 20, initial 60, max 200. */
+  readonly jitter?: Pick<JitterBufferOptions, 'minDelayMs' | 'initialDelayMs' | 'maxDelayMs' | 'maxPackets'>;
+  /** After the peer re-keys, packets under its previous key are accepted this long (ms). Default 2000. */
+  readonly previousKeyGraceMs?: number;
+  /** A digit's RFC 4733 events end before the next starts; this is the pause between digits (ms). Default 50. */
+  readonly dtmfGapMs?: number;
+  /** Clock and timers; default `performance.now()` and the global timers (tests inject virtual ones). */
+  readonly timers?: PacerTimers;
+}
+
+/** Options of {@link CallMedia.sendDtmf}. */
+export interface SendDtmfOptions {
+  /** Tone duration per digit, ms (40..5000). Default 100. */
+  readonly durationMs?: number;
+  /** Aborting drops the digits not started yet (the one being sent finishes) and rejects with the reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** Events of {@link CallMedia}. */
+export interface CallMediaEvents {
+  /** A digit from the peer: RFC 4733 events (duplicates and redundant ends collapsed) or in-band tones. */
+  dtmf: [{ readonly digit: string; readonly durationMs: number; readonly source: 'rfc4733' | 'inband' }];
+  /** All audio written before `audio.mark(name)` was sent (`cleared: false`), or was dropped by clear()/close() (`true`). */
+  mark: [{ readonly name: string; readonly cleared: boolean }];
+  /** No RTP for `mediaTimeoutMs` while we expect it; fires once per silent stretch. */
+  'media-timeout': [{ readonly silentForMs: number }];
+  /** RTP now goes where authenticated media comes from (symmetric RTP). */
+  latched: [TransportAddress];
+  /** A contained failure (socket error, a throwing listener or tap); never thrown at the app. */
+  error: [Error];
+}
+
+const CODEC_RATE = 8000;
+const DEFAULT_DTMF_MS = 100;
+/** Concealment repeats the last frame this many times, fading, then plays silence. */
+const PLC_REPEATS = 2;
+
+const realTimers: PacerTimers = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+interface DtmfRequest {
+  readonly digits: string[];
+  readonly toneSamples: number;
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+  readonly cleanup: () => void;
+}
+
+interface Codec {
+  readonly name: 'PCMU' | 'PCMA';
+  readonly payloadType: number;
+  readonly encode: (pcm: Int16Array, out: Uint8Array) => Uint8Array;
+  readonly decode: (bytes: Uint8Array, out: Int16Array) => Int16Array;
+}
+
+/** A mutable RTP packet reused for every send (the socket serializes it synchronously). */
+interface OutPacket {
+  marker: boolean;
+  payloadType: number;
+  sequenceNumber: number;
+  timestamp: number;
+  ssrc: number;
+  readonly csrc: number[];
+  readonly padding: number;
+  payload: Uint8Array;
+}
+
+/**
+ * The media of one call: an RTP/RTCP port pair from the user agent's range, SRTP as negotiated,
+ * symmetric RTP, RTCP reports, a jitter buffer, RFC 4733 DTMF, and {@link CallAudio} for the app.
+ * Opened before the SDP is built (its port goes into our offer/answer), started once negotiated.
+ *
+ * One drift-free pacer tick per ptime does everything time-driven: send one frame (queued audio,
+ * a DTMF event packet, or silence), play out the jitter buffer into app frames, and check the
+ * media timeout. Sockets, timers and the app meet here; the logic lives in pure parts
+ * ({@link PlayoutQueue}, {@link ReadBuffer}, {@link SrtpKeying}, and the rtp-srtp machines).
+ */
+export class CallMedia extends EventEmitter<CallMediaEvents> {
+  /** call.audio: read the peer's audio, write ours. */
+  readonly audio: CallAudio;
+  readonly #socket: MediaSocket;
+  readonly #keying: SrtpKeying;
+  readonly #timers: PacerTimers;
+  readonly #rate: AppSampleRate;
+  readonly #sendSilence: boolean;
+  readonly #mediaTimeoutMs: number;
+  readonly #oneWayMs: number;
+  readonly #record: RecordingTap | undefined;
+  readonly #cname: string;
+  readonly #jitterOptions: CallMediaOptions['jitter'];
+  readonly #dtmfGapMs: number;
+  readonly #queue: PlayoutQueue;
+  readonly #frames: ReadBuffer<CallAudioFrame>;
+  readonly #seq = new RtpSequencer();
+  readonly #stats = new StreamStats({ clockRate: CODEC_RATE });
+  readonly #dtmfIn = new TelephoneEventReceiver();
+  readonly #inband: DtmfDetector | undefined;
+  readonly #up: Resampler;
+  readonly #outUp: Resampler | undefined;
+  readonly #framer: Framer;
+  readonly #packet: OutPacket;
+  readonly #dtmfPayload = new Uint8Array(4);
+  readonly #dtmfQueue: DtmfRequest[] = [];
+
+  #media: NegotiatedMedia | undefined;
+  #codec: Codec | undefined;
+  #previousCodec: Codec | undefined;
+  #frameSamples = 0;
+  #sendFrame = new Int16Array(0);
+  #sendPayload = new Uint8Array(0);
+  #decoded = new Int16Array(0);
+  #upBuffer = new Int16Array(0);
+  #outDecoded = new Int16Array(0);
+  #outUpBuffer = new Int16Array(0);
+  #jitter: JitterBuffer<RtpPacket> | undefined;
+  #pacer: RealtimePacer | undefined;
+  #oneWay: OneWayAudioDetector | undefined;
+  #dtmfOut: TelephoneEventSender | undefined;
+  #dtmfActive: DtmfRequest | undefined;
+  #dtmfTone = 0;
+  #canSend = false;
+  #canReceive = false;
+  #talkspurt = false;
+  #lastRtpAt = 0;
+  #lastEventAt: number | undefined;
+  #timedOut = false;
+  #concealRun = 0;
+  #concealPending = false;
+  #concealed = 0;
+  #dropUnprotect = 0;
+  #dropParse = 0;
+  #dropPayloadType = 0;
+  #jitterPrev = { late: 0, duplicate: 0, dropped: 0 };
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  /** Allocates the port pair; nothing is sent or accepted until {@link start}. */
+  static async open(options: CallMediaOptions): Promise<CallMedia> {
+    validate(options);
+    const timers = options.timers ?? realTimers;
+    const keying = new SrtpKeying(
+      options.previousKeyGraceMs === undefined ? { now: () => timers.now() } : { now: () => timers.now(), previousKeyGraceMs: options.previousKeyGraceMs },
+    );
+    const socket = await MediaSocket.open({ allocator: options.ports, transform: keying, symmetric: true });
+    return new CallMedia(socket, keying, timers, options);
+  }
+
+  private constructor(socket: MediaSocket, keying: SrtpKeying, timers: PacerTimers, options: CallMediaOptions) {
+    super();
+    this.#socket = socket;
+    this.#keying = keying;
+    this.#timers = timers;
+    this.#rate = options.sampleRate ?? 8000;
+    this.#sendSilence = options.sendSilence ?? true;
+    this.#mediaTimeoutMs = options.mediaTimeoutMs ?? 30_000;
+    this.#oneWayMs = options.oneWayAudioMs ?? 5000;
+    this.#record = options.record;
+    this.#cname = options.cname ?? randomBytes(12).toString('base64url');
+    this.#jitterOptions = options.jitter;
+    this.#dtmfGapMs = options.dtmfGapMs ?? 50;
+    this.#queue = new PlayoutQueue({
+      sampleRate: CODEC_RATE,
+      maxQueuedMs: options.maxQueuedMs ?? 2000,
+      onMark: (name, cleared) => this.#emitSafe('mark', { name, cleared }),
+    });
+    this.#frames = new ReadBuffer({ capacity: options.maxReadFrames ?? 50 });
+    this.audio = new CallAudio({ sampleRate: this.#rate, queueRate: CODEC_RATE, queue: this.#queue, frames: this.#frames });
+    this.#inband = options.inbandDtmf === true ? new DtmfDetector({ sampleRate: CODEC_RATE }) : undefined;
+    this.#up = new Resampler({ fromRate: CODEC_RATE, toRate: this.#rate });
+    this.#outUp = this.#record === undefined ? undefined : new Resampler({ fromRate: CODEC_RATE, toRate: this.#rate });
+    this.#framer = new Framer({ sampleRate: this.#rate, frameMs: 20 });
+    this.#packet = { marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: this.#seq.ssrc, csrc: [], padding: 0, payload: this.#sendPayload };
+    socket.on('rtp', this.#onRtp);
+    socket.on('dropped', this.#onDropped);
+    socket.on('latched', (remote) => this.#emitSafe('latched', remote));
+    socket.on('error', (e) => this.#emitSafe('error', e));
+  }
+
+  /** Local RTP port (RTCP is port + 1 unless rtcp-mux). */
+  get localPort(): number {
+    return this.#socket.localPort;
+  }
+
+  /** Whether close() was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Starts sending and receiving as negotiated by the first offer/answer, keying SRTP. Calling it
+   * again is the same as {@link update}; after close() it does nothing.
+   *
+   * @throws CallMediaError `MEDIA_UNSUPPORTED_CODEC` (status hint 488) for a codec other than PCMU/PCMA at 8000 Hz
+   * @throws TypeError for an impossible `media.ptime`
+   */
+  start(media: NegotiatedMedia): void {
+    this.update(media);
+  }
+
+  /**
+   * Applies a re-negotiation (re-INVITE/UPDATE, hold/resume): new address/port (the learned
+   * symmetric-RTP address is forgotten), codec, keys, direction, ptime. The pacer keeps its phase
+   * unless the ptime changes, so the stream has no gap beyond one frame. While the peer holds us
+   * (`remoteHold`, or a 0.0.0.0 address) nothing is sent to it; queued audio waits.
+   */
+  update(media: NegotiatedMedia): void {
+    if (this.#closed) return;
+    const codec = codecOf(media);
+    if (!Number.isInteger(media.ptime) || media.ptime < 10 || media.ptime > 200 || (media.ptime * CODEC_RATE) % 1000 !== 0) {
+      throw new TypeError(`media.ptime ${media.ptime} must be a whole number of ms in 10..200`);
+    }
+    const previous = this.#media;
+    const now = this.#timers.now();
+    this.#keying.apply(media.srtp);
+
+    // RFC 3264 §8.4: a 0.0.0.0 (or ::) connection address means "send nothing".
+    const nowhere = media.remoteRtp.address === '0.0.0.0' || media.remoteRtp.address === '::';
+    this.#socket.setRtcpMux(media.rtcpMux);
+    if (nowhere) this.#socket.setRemote(undefined);
+    else if (previous === undefined || !sameEndpoint(previous.remoteRtp, media.remoteRtp) || !sameEndpoint(previous.remoteRtcp, media.remoteRtcp)) {
+      this.#socket.setRemote(media.remoteRtp, media.remoteRtcp);
+    }
+
+    if (this.#codec !== undefined && this.#codec.payloadType !== codec.payloadType) this.#previousCodec = this.#codec;
+    this.#codec = codec;
+    this.#packet.payloadType = codec.payloadType;
+
+    const wasReceiving = this.#canReceive;
+    this.#canSend = sends(media.direction) && !media.remoteHold && !nowhere;
+    this.#canReceive = receives(media.direction);
+    if (this.#canReceive && !wasReceiving) {
+      this.#lastRtpAt = now;
+      this.#timedOut = false;
+    }
+    if (media.telephoneEventPayloadType === null) this.#failDtmf(new CallMediaError('MEDIA_DTMF_NOT_NEGOTIATED', 'the re-negotiation dropped telephone-event'));
+
+    this.#media = media;
+    if (previous === undefined) {
+      this.#oneWay = new OneWayAudioDetector(now, { thresholdMs: this.#oneWayMs });
+      // RFC 3550 §6: RTCP SR/RR through the same socket (so SRTCP when keyed, rtcp-mux when agreed).
+      const rtcp = new RtcpSession({ socket: this.#socket, stats: this.#stats, localSsrc: this.#seq.ssrc, cname: this.#cname, clockRate: CODEC_RATE, timers: this.#timers });
+      rtcp.on('error', (e) => this.#emitSafe('error', e));
+    }
+    // The pacer starts (tick 0 at once) after the RTCP session listens, so every packet is counted.
+    if (previous === undefined || previous.ptime !== media.ptime) this.#setPtime(media.ptime);
+  }
+
+  /**
+   * Sends RFC 4733 digits ('0'-'9', '*', '#', 'A'-'D') as telephone events, in place of audio
+   * (queued audio waits). Resolves when the last digit's end packets have been sent.
+   *
+   * @throws TypeError for other characters or a bad duration (synchronously)
+   */
+  sendDtmf(digits: string, options: SendDtmfOptions = {}): Promise<void> {
+    if (typeof digits !== 'string' || !/^[0-9*#A-Da-d]+$/.test(digits)) throw new TypeError('digits must be one or more of 0-9 * # A-D');
+    const durationMs = options.durationMs ?? DEFAULT_DTMF_MS;
+    if (!Number.isInteger(durationMs) || durationMs < 40 || durationMs > 5000) throw new TypeError('options.durationMs must be an integer in 40..5000');
+    if (this.#closed) return Promise.reject(new CallMediaError('MEDIA_CLOSED', 'the call media is closed'));
+    if (this.#media === undefined) return Promise.reject(new CallMediaError('MEDIA_NOT_STARTED', 'sendDtmf() before the media was negotiated'));
+    if (this.#media.telephoneEventPayloadType === null) {
+      return Promise.reject(new CallMediaError('MEDIA_DTMF_NOT_NEGOTIATED', 'the peer did not agree to RFC 4733 telephone-event'));
+    }
+    const signal = options.signal;
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = this.#dtmfQueue.indexOf(request);
+        if (i >= 0) this.#dtmfQueue.splice(i, 1);
+        request.digits.length = 0; // a digit in progress still ends properly
+        reject(signal?.reason);
+      };
+      const request: DtmfRequest = {
+        digits: [...digits.toUpperCase()],
+        toneSamples: (durationMs * CODEC_RATE) / 1000,
+        resolve,
+        reject,
+        cleanup: () => signal?.removeEventListener('abort', onAbort),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#dtmfQueue.push(request);
+    });
+  }
+
+  /** Live quality figures (a fresh snapshot on each read). */
+  get metrics(): MediaMetrics {
+    const s = this.#stats.snapshot();
+    const j = this.#jitter?.stats;
+    const codec = this.#codec;
+    const writeOverflowMs = (this.#queue.droppedSamples * 1000) / CODEC_RATE;
+    return {
+      codec: codec?.name ?? null,
+      payloadType: codec?.payloadType ?? null,
+      srtpSuite: this.#keying.suite,
+      remote: this.#socket.remote ?? null,
+      packetsSent: s.packetsSent,
+      packetsReceived: s.packetsReceived,
+      bytesSent: s.bytesSent,
+      bytesReceived: s.bytesReceived,
+      packetsLost: s.packetsLost,
+      lossPercent: s.lossPercent,
+      jitterMs: s.jitterMs,
+      rttMs: s.rttMs ?? null,
+      mos: s.packetsReceived > 0 ? s.mos : null,
+      oneWayAudio: this.#oneWayAudio(),
+      concealedFrames: this.#concealed,
+      droppedReadFrames: this.#frames.dropped,
+      playoutDelayMs: j?.targetDelayMs ?? 0,
+      drops: {
+        unprotect: this.#dropUnprotect,
+        parse: this.#dropParse,
+        payloadType: this.#dropPayloadType,
+        late: this.#jitterPrev.late + (j?.late ?? 0),
+        duplicate: this.#jitterPrev.duplicate + (j?.duplicate ?? 0),
+        jitterBuffer: this.#jitterPrev.dropped + (j === undefined ? 0 : j.overflow + j.accelerated + j.flushed),
+        readFrames: this.#frames.dropped,
+        writeOverflowMs,
+      },
+    };
+  }
+
+  /**
+   * Stops pacing, sends the RTCP BYE (RFC 3550 §6.6), closes the sockets and releases the port.
+   * The audio iterator ends, pending writes resolve, pending marks fire as cleared, pending DTMF
+   * rejects with `MEDIA_CLOSED`. Idempotent.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    this.#closed = true;
+    this.#pacer?.stop();
+    this.#pacer = undefined;
+    this.#failDtmf(new CallMediaError('MEDIA_CLOSED', 'the call media closed'));
+    this.#queue.close();
+    this.#frames.close();
+    // Closing the socket closes the RTCP session first, which sends the BYE.
+    this.#closing = this.#socket.close().finally(() => {
+      this.#socket.removeAllListeners();
+    });
+    return this.#closing;
+  }
+
+  /** `await using` support. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #setPtime(ptime: number): void {
+    const n = (ptime * CODEC_RATE) / 1000;
+    this.#frameSamples = n;
+    this.#sendFrame = new Int16Array(n);
+    this.#sendPayload = new Uint8Array(n);
+    this.#outDecoded = new Int16Array(n);
+    this.#outUpBuffer = new Int16Array(this.#outUp?.maxOutputLength(n) ?? 0);
+    if (this.#jitter !== undefined) {
+      const j = this.#jitter.stats;
+      this.#jitterPrev = {
+        late: this.#jitterPrev.late + j.late,
+        duplicate: this.#jitterPrev.duplicate + j.duplicate,
+        dropped: this.#jitterPrev.dropped + j.overflow + j.accelerated + j.flushed + j.buffered,
+      };
+    }
+    this.#jitter = new JitterBuffer<RtpPacket>({ ...this.#jitterOptions, frameMs: ptime, clockRate: CODEC_RATE });
+    // A digit in flight is cut by a ptime change (its events were planned for the old one).
+    this.#dtmfOut = undefined;
+    this.#finishDigit();
+    this.#pacer?.stop();
+    this.#pacer = new RealtimePacer({
+      periodMs: ptime,
+      timers: this.#timers,
+      onTick: () => this.#tick(),
+      onError: (e) => this.#emitSafe('error', e instanceof Error ? e : new Error(String(e))),
+    });
+    this.#pacer.start();
+  }
+
+  // ---------------------------------------------------------------- the pacer tick
+
+  #tick(): void {
+    const now = this.#timers.now();
+    this.#send(now);
+    this.#queue.releaseMarks();
+    if (this.#canReceive) this.#playout(now);
+    this.#checkTimeouts(now);
+  }
+
+  #send(now: number): void {
+    const n = this.#frameSamples;
+    if (!this.#canSend || this.#socket.remote === undefined) {
+      // Held: queued audio waits; the media clock runs on (RFC 3550 §5.1).
+      this.#seq.skip(n);
+      this.#talkspurt = false;
+      return;
+    }
+    if (this.#sendDtmfTick()) return;
+    const frame = this.#sendFrame;
+    const audible = this.#queue.next(frame);
+    if (!audible && !this.#sendSilence) {
+      this.#seq.skip(n);
+      this.#talkspurt = false;
+      this.#oneWay?.onSent(now, true);
+      return;
+    }
+    if (!audible) frame.fill(0);
+    const codec = this.#codec!;
+    const payload = codec.encode(frame, this.#sendPayload);
+    const h = this.#seq.next(n);
+    const p = this.#packet;
+    // RFC 3551 §4.1: the marker bit flags the first packet of a talkspurt.
+    p.marker = !this.#talkspurt;
+    p.sequenceNumber = h.sequenceNumber;
+    p.timestamp = h.timestamp;
+    p.payload = payload;
+    this.#talkspurt = true;
+    this.#socket.sendRtp(p);
+    this.#oneWay?.onSent(now, audible ? meanSquare(frame) : true);
+    if (this.#record !== undefined) this.#tap('out', this.#outUp!.process(codec.decode(payload, this.#outDecoded), this.#outUpBuffer));
+  }
+
+  /** RFC 4733 §2.5.1: sends this tick's event packets in place of audio; true when it did. */
+  #sendDtmfTick(): boolean {
+    const pt = this.#media?.telephoneEventPayloadType ?? null;
+    if (pt === null) return false;
+    let tx = this.#dtmfOut;
+    if (this.#dtmfActive === undefined) {
+      const next = this.#dtmfQueue[0];
+      const digit = next?.digits.shift();
+      if (next !== undefined && digit !== undefined) {
+        if (tx === undefined || this.#dtmfTone !== next.toneSamples) {
+          // One sender per tone length; it also keeps the pause between consecutive digits.
+          tx = new TelephoneEventSender({ samplesPerTick: this.#frameSamples, toneSamples: next.toneSamples, gapSamples: (this.#dtmfGapMs * CODEC_RATE) / 1000 });
+          this.#dtmfOut = tx;
+          this.#dtmfTone = next.toneSamples;
+        }
+        tx.enqueue(digit);
+        this.#dtmfActive = next;
+      }
+    }
+    if (tx === undefined || !tx.busy) return false;
+    const frames = tx.tick(this.#seq.nextTimestamp);
+    if (frames.length === 0) return false; // the pause between digits: audio goes on
+    const p = this.#packet;
+    p.payloadType = pt;
+    for (const f of frames) {
+      const h = this.#seq.nextWithTimestamp(f.timestamp);
+      p.marker = f.marker;
+      p.sequenceNumber = h.sequenceNumber;
+      p.timestamp = h.timestamp;
+      marshalTelephoneEventTo(f.payload, this.#dtmfPayload, 0);
+      p.payload = this.#dtmfPayload;
+      this.#socket.sendRtp(p);
+    }
+    p.payloadType = this.#codec!.payloadType;
+    this.#seq.skip(this.#frameSamples);
+    if (!tx.busy) this.#finishDigit();
+    return true;
+  }
+
+  #finishDigit(): void {
+    const request = this.#dtmfActive;
+    this.#dtmfActive = undefined;
+    if (request === undefined || request.digits.length > 0) return;
+    const i = this.#dtmfQueue.indexOf(request);
+    if (i >= 0) this.#dtmfQueue.splice(i, 1);
+    request.cleanup();
+    request.resolve();
+  }
+
+  #failDtmf(error: Error): void {
+    const pending = this.#dtmfQueue.splice(0);
+    this.#dtmfActive = undefined;
+    for (const r of pending) {
+      r.cleanup();
+      r.reject(error);
+    }
+  }
+
+  /** Plays out every frame due from the jitter buffer: decode or conceal, resample, frame for the app. */
+  #playout(now: number): void {
+    const jitter = this.#jitter;
+    if (jitter === undefined) return;
+    for (let out = jitter.pop(now); out !== undefined; out = jitter.pop(now)) {
+      let pcm: Int16Array;
+      if (out.kind === 'frame') {
+        pcm = this.#decode(out.packet);
+        this.#concealRun = 0;
+        this.#oneWay?.onReceived(now, meanSquare(pcm));
+      } else {
+        pcm = this.#conceal();
+        this.#concealed++;
+        this.#concealPending = true;
+      }
+      this.#deliver(pcm);
+    }
+  }
+
+  #decode(packet: RtpPacket): Int16Array {
+    const codec = packet.payloadType === this.#codec?.payloadType ? this.#codec : this.#previousCodec!;
+    const n = packet.payload.length;
+    if (this.#decoded.length !== n) this.#decoded = new Int16Array(n);
+    return codec.decode(packet.payload, this.#decoded);
+  }
+
+  /** Packet-loss concealment: the last frame repeated at half, then quarter level, then silence. */
+  #conceal(): Int16Array {
+    const n = this.#frameSamples;
+    if (this.#decoded.length !== n) this.#decoded = new Int16Array(n);
+    const pcm = this.#decoded;
+    if (this.#concealRun++ >= PLC_REPEATS) pcm.fill(0);
+    else for (let i = 0; i < n; i++) pcm[i] = pcm[i]! >> 1;
+    return pcm;
+  }
+
+  #deliver(pcm: Int16Array): void {
+    if (this.#inband !== undefined) {
+      for (const e of this.#inband.process(pcm)) this.#emitSafe('dtmf', { digit: e.digit, durationMs: 0, source: 'inband' });
+    }
+    const need = this.#up.maxOutputLength(pcm.length);
+    if (this.#upBuffer.length < need) this.#upBuffer = new Int16Array(need);
+    const wide = this.#up.process(pcm, this.#upBuffer);
+    if (this.#record !== undefined) this.#tap('in', wide);
+    const frames = this.#framer.push(wide);
+    for (const f of frames) {
+      this.#frames.push({ samples: f.samples, sampleRate: this.#rate, concealed: this.#concealPending });
+      this.#concealPending = false;
+    }
+  }
+
+  #checkTimeouts(now: number): void {
+    // An RFC 4733 event whose end packets were all lost is closed after a second of quiet.
+    if (this.#lastEventAt !== undefined && now - this.#lastEventAt > 1000) {
+      this.#lastEventAt = undefined;
+      const e = this.#dtmfIn.flush();
+      if (e?.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / CODEC_RATE, source: 'rfc4733' });
+    }
+    if (this.#mediaTimeoutMs > 0 && this.#canReceive && !this.#timedOut && now - this.#lastRtpAt >= this.#mediaTimeoutMs) {
+      this.#timedOut = true;
+      this.#emitSafe('media-timeout', { silentForMs: Math.round(now - this.#lastRtpAt) });
+    }
+  }
+
+  // ---------------------------------------------------------------- the receive path
+
+  #onRtp = (packet: RtpPacket): void => {
+    if (this.#closed) return;
+    const now = this.#timers.now();
+    this.#lastRtpAt = now;
+    this.#timedOut = false;
+    const media = this.#media;
+    if (media === undefined) return;
+    if (packet.payloadType === media.telephoneEventPayloadType) {
+      this.#lastEventAt = now;
+      let event: TelephoneEvent;
+      try {
+        event = parseTelephoneEvent(packet.payload);
+      } catch {
+        this.#dropParse++;
+        return;
+      }
+      // RFC 4733 §2.5.2: packets of one event share its timestamp; one report per event.
+      for (const e of this.#dtmfIn.receive(packet, event)) {
+        if (e.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / CODEC_RATE, source: 'rfc4733' });
+      }
+      return;
+    }
+    if (packet.payloadType !== this.#codec?.payloadType && packet.payloadType !== this.#previousCodec?.payloadType) {
+      this.#dropPayloadType++;
+      return;
+    }
+    if (this.#canReceive) this.#jitter?.push(packet, now);
+  };
+
+  #onDropped = (reason: MediaDropReason): void => {
+    if (reason === 'unprotect') this.#dropUnprotect++;
+    else if (reason === 'parse') this.#dropParse++;
+  };
+
+  // ---------------------------------------------------------------- helpers
+
+  #oneWayAudio(): OneWayAudio {
+    const state = this.#oneWay?.check(this.#timers.now());
+    switch (state?.kind) {
+      case 'no-inbound':
+        return 'no-inbound';
+      case 'no-outbound':
+        return 'no-outbound';
+      case 'no-media':
+        return 'both-silent';
+      default:
+        return 'none';
+    }
+  }
+
+  #tap(direction: 'in' | 'out', frame: Int16Array): void {
+    try {
+      this.#record?.onFrame(direction, frame);
+    } catch (e) {
+      this.#emitSafe('error', e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  // A throwing listener must never break the call: its error becomes an 'error' event.
+  #emitSafe<K extends keyof CallMediaEvents>(event: K, ...args: CallMediaEvents[K]): void {
+    if (event === 'error' && this.listenerCount('error') === 0) return;
+    try {
+      (this.emit as (e: K, ...a: CallMediaEvents[K]) => boolean)(event, ...args);
+    } catch (e) {
+      if (event !== 'error' && this.listenerCount('error') > 0) this.emit('error', e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+}
+
+function validate(o: CallMediaOptions): void {
+  if (o === null || typeof o !== 'object') throw new TypeError('options must be an object');
+  if (o.ports === undefined || typeof o.ports.allocate !== 'function') throw new TypeError('options.ports must be a PortAllocator');
+  if (o.sampleRate !== undefined && ![8000, 16000, 24000, 48000].includes(o.sampleRate)) throw new TypeError('options.sampleRate must be 8000, 16000, 24000 or 48000');
+  if (o.maxQueuedMs !== undefined && !(o.maxQueuedMs >= 20 && Number.isFinite(o.maxQueuedMs))) throw new TypeError('options.maxQueuedMs must be a finite number ≥ 20');
+  if (o.maxReadFrames !== undefined && !(Number.isInteger(o.maxReadFrames) && o.maxReadFrames >= 1)) throw new TypeError('options.maxReadFrames must be a positive integer');
+  if (o.mediaTimeoutMs !== undefined && !(o.mediaTimeoutMs >= 0 && Number.isFinite(o.mediaTimeoutMs))) throw new TypeError('options.mediaTimeoutMs must be a finite number ≥ 0');
+  if (o.oneWayAudioMs !== undefined && !(o.oneWayAudioMs > 0 && Number.isFinite(o.oneWayAudioMs))) throw new TypeError('options.oneWayAudioMs must be a positive number');
+  if (o.dtmfGapMs !== undefined && !(Number.isInteger(o.dtmfGapMs) && o.dtmfGapMs >= 0 && o.dtmfGapMs <= 1000)) throw new TypeError('options.dtmfGapMs must be an integer in 0..1000');
+  if (o.record !== undefined && typeof o.record.onFrame !== 'function') throw new TypeError('options.record must have an onFrame function');
+  if (o.cname !== undefined && (typeof o.cname !== 'string' || o.cname.length === 0)) throw new TypeError('options.cname must be a non-empty string');
+}
+
+function codecOf(media: NegotiatedMedia): Codec {
+  const { name, payloadType, clockRate, channels } = media.codec;
+  const upper = name.toUpperCase();
+  if ((upper !== 'PCMU' && upper !== 'PCMA') || clockRate !== CODEC_RATE || channels !== 1) {
+    throw new CallMediaError('MEDIA_UNSUPPORTED_CODEC', `cannot carry ${name}/${clockRate}/${channels}: only PCMU and PCMA at 8000 Hz`, { statusHint: 488 });
+  }
+  return upper === 'PCMU'
+    ? { name: 'PCMU', payloadType, encode: encodePcmu, decode: decodePcmu }
+    : { name: 'PCMA', payloadType, encode: encodePcma, decode: decodePcma };
+}
+
+function sends(d: MediaDirection): boolean {
+  return d === 'sendrecv' || d === 'sendonly';
+}
+
+function receives(d: MediaDirection): boolean {
+  return d === 'sendrecv' || d === 'recvonly';
+}
+
+function sameEndpoint(a: TransportAddress, b: TransportAddress): boolean {
+  return a.address === b.address && a.port === b.port;
+}
+
+/** Mean square of the samples scaled to ±1 (the one-way-audio detector's energy input). */
+function meanSquare(pcm: Int16Array): number {
+  let sum = 0;
+  for (let i = 0; i < pcm.length; i++) sum += pcm[i]! * pcm[i]!;
+  return pcm.length === 0 ? 0 : sum / (pcm.length * 32768 * 32768);
+}
