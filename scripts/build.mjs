@@ -31,6 +31,14 @@ for (const { path } of JSON.parse(stripLineComments(readFileSync(solution, 'utf8
   if (!emitted && existsSync(buildInfo)) rmSync(buildInfo);
 }
 
+// A dependency added to a package.json without `pnpm refs` can build in the
+// wrong order; say so (pnpm check fails on it, the build itself goes on).
+const refs = spawnSync(process.execPath, [join(root, 'scripts/tsconfig-refs.mjs'), '--check'], {
+  cwd: root,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+if (refs.status !== 0) console.error('build: warning: project references are out of date (see above)');
+
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const result = spawnSync(process.execPath, [tsc, '-b', solution, ...process.argv.slice(2)], {
   cwd: root,

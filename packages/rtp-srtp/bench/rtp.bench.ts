@@ -7,7 +7,6 @@
  * Usage: tsx bench/rtp.bench.ts [--duration <seconds>] [--echo-seconds <seconds>]
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { RtpPacket as WeriftPacket } from 'werift-rtp';
 import {

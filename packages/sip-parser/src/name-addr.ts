@@ -47,7 +47,7 @@ class ParsedNameAddr implements NameAddr {
   ) {}
 }
 
-function bad(text: string, i: number, what: string, header: string | undefined): SipParseError {
+function bad(_text: string, i: number, what: string, header: string | undefined): SipParseError {
   return new SipParseError('BAD_NAME_ADDR', `${where(header, 'name-addr')}: ${what} at offset ${i}`, opts(i, header));
 }
 

@@ -388,7 +388,7 @@ export function scanHost(
 
 function hostError(
   code: 'BAD_URI' | 'BAD_VIA',
-  text: string,
+  _text: string,
   i: number,
   what: string,
   header: string | undefined,

@@ -1,7 +1,7 @@
 import { AesCmKeystream, xorInto } from './aes-cm.js';
 import { AesGcm } from './aes-gcm.js';
 import { HmacSha1 } from './hmac-sha1.js';
-import { deriveSrtpKeys, type SrtpDerivedKeys, type SrtpSessionKeys } from './key-derivation.js';
+import { deriveSrtpKeys, type SrtpDerivedKeys } from './key-derivation.js';
 import { srtpProfileParameters, type SrtpProfile, type SrtpProfileParameters } from './profiles.js';
 import { ReplayWindow } from './replay-window.js';
 import { SrtpError } from './srtp-error.js';
