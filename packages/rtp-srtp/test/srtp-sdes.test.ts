@@ -88,6 +88,24 @@ describe('RFC 4568 SDES crypto attribute', () => {
     const ctx = new SrtpContext({ profile: a.profile!, masterKey: k.masterKey, masterSalt: k.masterSalt, mki: sdesMkiBytes(k.mki!) });
     expect(ctx.rtpOverhead).toBe(12);
   });
+  it('RFC 4568 §6.1: SDES key params with an MKI spread straight into SrtpContext (issue 8, fault 4)', () => {
+    // Before: SdesKeyParams.mki ({ value, length }) did not fit SrtpContextOptions.mki (bytes):
+    // a type error under strict tsc, and a RangeError at run time.
+    const local = generateSdesKeyParams('AES_CM_128_HMAC_SHA1_80', { mki: { value: 258n, length: 2 } });
+    const tx = new SrtpContext({ profile: 'AES_CM_128_HMAC_SHA1_80', ...local });
+    const offer = formatCryptoAttribute({ tag: 1, profile: 'AES_CM_128_HMAC_SHA1_80', keyParams: [local] });
+    const remote = parseCryptoAttribute(offer);
+    const rx = new SrtpContext({ profile: remote.profile!, ...remote.keyParams[0]! });
+    expect(tx.rtpOverhead).toBe(2 + 10);
+    const rtp = Uint8Array.of(0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0xaa, 0xbb);
+    const srtp = tx.protect(rtp);
+    expect([...srtp.subarray(rtp.length, rtp.length + 2)]).toEqual([1, 2]); // the MKI bytes, RFC 3711 §3.1
+    expect(rx.unprotect(srtp)).toEqual(rtp);
+    const bytesKeyed = new SrtpContext({ profile: 'AES_CM_128_HMAC_SHA1_80', masterKey: local.masterKey, masterSalt: local.masterSalt, mki: Uint8Array.of(1, 2) });
+    expect(bytesKeyed.protect(rtp)).toEqual(srtp);
+    expect(() => new SrtpContext({ ...local, profile: 'AES_CM_128_HMAC_SHA1_80', mki: { value: 65536n, length: 2 } })).toThrow(RangeError);
+    expect(() => new SrtpContext({ ...local, profile: 'AES_CM_128_HMAC_SHA1_80', mki: { value: 1, length: 2 } as never })).toThrow(TypeError);
+  });
   it('arbitrary strings never throw anything but SrtpError', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 120 }), (s) => {

@@ -16,3 +16,5 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+export { buildPackages, readmeTsBlocks, typeCheckReadme, type ReadmeBlock, type ReadmeDiagnostic } from './readme-types.js';

@@ -4,6 +4,7 @@ import { HmacSha1 } from './hmac-sha1.js';
 import { deriveSrtpKeys, type SrtpDerivedKeys } from './key-derivation.js';
 import { srtpProfileParameters, type SrtpProfile, type SrtpProfileParameters } from './profiles.js';
 import { ReplayWindow } from './replay-window.js';
+import { sdesMkiBytes, type SdesMki } from './sdes.js';
 import { SrtpError } from './srtp-error.js';
 import { AES_CM_IV, AES_GCM_IV, srtpIv } from './srtp-iv.js';
 
@@ -27,10 +28,13 @@ export interface SrtpContextOptions {
    */
   readonly maxSsrcs?: number;
   /**
-   * Master Key Identifier (RFC 3711 §3.1), 1 to 128 bytes. When set, protected packets carry it and
-   * unprotect requires it (`UNKNOWN_MKI` otherwise). Default: no MKI.
+   * Master Key Identifier (RFC 3711 §3.1), 1 to 128 bytes: the bytes themselves, or the SDES form
+   * `{ value, length }` of an `a=crypto` key-param (RFC 4568 §6.1), so the result of
+   * `generateSdesKeyParams()` or `parseCryptoAttribute(...).keyParams[i]` spreads straight into
+   * these options. When set, protected packets carry it and unprotect requires it (`UNKNOWN_MKI`
+   * otherwise). Default: no MKI.
    */
-  readonly mki?: Uint8Array;
+  readonly mki?: Uint8Array | SdesMki;
   /**
    * Whether protectRtcp encrypts (E bit 1, RFC 3711 §3.4) or only authenticates. Default true.
    * Unprotect honours the E bit of each packet either way.
@@ -67,6 +71,19 @@ const MAX_PACKET = 65535;
 const KEYSTREAM_BATCH_BYTES = 4096;
 
 const EMPTY = new Uint8Array(0);
+
+/** The MKI option as the bytes packets carry (a copy), validated. */
+function mkiBytes(mki: Uint8Array | SdesMki | undefined): Uint8Array {
+  if (mki === undefined) return EMPTY;
+  if (mki instanceof Uint8Array) {
+    if (mki.length < 1 || mki.length > 128) throw new RangeError('mki must be a Uint8Array of 1 to 128 bytes');
+    return new Uint8Array(mki);
+  }
+  if (typeof mki !== 'object' || mki === null || typeof mki.value !== 'bigint') {
+    throw new TypeError('mki must be a Uint8Array or an SDES { value: bigint, length: number }');
+  }
+  return sdesMkiBytes(mki);
+}
 
 /**
  * A pure SRTP/SRTCP cryptographic context (RFC 3711 §3.2) for one master key: no sockets, no
@@ -128,12 +145,7 @@ export class SrtpContext {
     const keys = deriveSrtpKeys(options.profile, options.masterKey, options.masterSalt);
     this.profile = params.name;
     this.#params = params;
-    if (options.mki !== undefined) {
-      if (!(options.mki instanceof Uint8Array) || options.mki.length < 1 || options.mki.length > 128) {
-        throw new RangeError('mki must be a Uint8Array of 1 to 128 bytes');
-      }
-    }
-    this.#mki = options.mki === undefined ? EMPTY : new Uint8Array(options.mki);
+    this.#mki = mkiBytes(options.mki);
     const windowSize = options.replayWindowSize ?? 64;
     new ReplayWindow(windowSize); // validates the size once, here
     this.#windowSize = windowSize;
