@@ -6,7 +6,7 @@
 export type UuiErrorCode =
   /** The header value is empty or only whitespace. */
   | 'EMPTY_VALUE'
-  /** The value has parameters but no uui-data before the first `;`. */
+  /** The value has parameters but no uui-data before the first `;`, or the data is `""`. */
   | 'MISSING_DATA'
   /** The input is longer than `maxValueLength` characters. */
   | 'VALUE_TOO_LONG'

@@ -92,6 +92,7 @@ export function parseWith(headerValue: string, opts: ResolvedUuiParseOptions): U
   let data: RawValue;
   if (s.charCodeAt(i) === 0x22) {
     const q = readQuotedString(s, i);
+    if (q.value.length === 0) throw new UuiError('MISSING_DATA', 'User-to-User data is an empty quoted-string', { offset: i });
     data = { text: q.value, quoted: true, offset: i };
     i = q.end;
   } else {
@@ -218,20 +219,19 @@ function decode(data: RawValue, raw: readonly RawParam[], opts: ResolvedUuiParse
     });
   }
 
-  if (data.quoted) {
-    throw new UuiError('NON_HEX_CHARACTER', 'hex-encoded UUI data must be a bare token, not a quoted-string', {
-      offset: data.offset,
-    });
-  }
+  // uui-data = token / quoted-string (RFC 7433 §4.1): a quoted form carries the same
+  // hex digits between its quotes (quoted-pairs undone). Offsets then count from
+  // the first character after the opening DQUOTE.
+  const digitsAt = data.quoted ? data.offset + 1 : data.offset;
   // Checked before decoding: an oversize value is rejected without allocating it.
   if (Math.ceil(data.text.length / 2) > opts.maxOctets) {
     throw new UuiError(
       'OVERSIZE',
       `UUI data is ${Math.ceil(data.text.length / 2)} octets, more than maxOctets ${opts.maxOctets}`,
-      { offset: data.offset + 2 * opts.maxOctets },
+      { offset: digitsAt + 2 * opts.maxOctets },
     );
   }
-  const bytes = decodeHex(data.text, data.offset);
+  const bytes = decodeHex(data.text, digitsAt);
 
   const out: { -readonly [K in keyof UuiData]: UuiData[K] } = { data: bytes, encoding: 'hex', params };
   if (purpose !== undefined) out.purpose = purpose;

@@ -98,6 +98,22 @@ describe('RFC 7433 §4.1 uui-param: generic parameter grammar', () => {
   });
 });
 
+describe('RFC 7433 §4.1 uui-data = token / quoted-string', () => {
+  it('decodes quoted hex data like the bare token (issue 8, fault 5)', () => {
+    const quoted = parseUui('"0448656C6C6F";encoding=hex');
+    expect(Array.from(quoted.data)).toEqual([0x04, 0x48, 0x65, 0x6c, 0x6c, 0x6f]);
+    expect(quoted).toEqual(parseUui('0448656C6C6F;encoding=hex'));
+    expect(textFromUui(quoted)).toBe('Hello');
+    expect(parseUui(' "0441" ; purpose=isdn-uui').data).toEqual(Uint8Array.of(0x04, 0x41));
+  });
+
+  it('counts error offsets inside the quotes from the first digit', () => {
+    expect(expectUuiError(() => parseUui('"0441x1";encoding=hex'), 'NON_HEX_CHARACTER').offset).toBe(5);
+    expectUuiError(() => parseUui('"041";encoding=hex'), 'ODD_HEX_LENGTH');
+    expectUuiError(() => parseUui(`"04${'41'.repeat(129)}";encoding=hex`), 'OVERSIZE');
+  });
+});
+
 describe('RFC 7433 §4.1 enc-param: hex is the only defined encoding', () => {
   it('accepts encoding=hex in any case', () => {
     for (const v of ['hex', 'HEX', 'Hex']) expect(parseUui(`0A0b;encoding=${v}`).data).toEqual(Uint8Array.of(0x0a, 0x0b));
@@ -127,7 +143,8 @@ describe('RFC 7433 §4.1 malformed values: each rejected with its code', () => {
     'odd number of hex digits': ['041;encoding=hex', 'ODD_HEX_LENGTH'],
     'non-hex letter': ['04G1;encoding=hex', 'NON_HEX_CHARACTER'],
     'token data that is not hex': ['abc-123;encoding=hex', 'NON_HEX_CHARACTER'],
-    'quoted data with encoding=hex': ['"0441";encoding=hex', 'NON_HEX_CHARACTER'],
+    'quoted data that is not hex': ['"04 41";encoding=hex', 'NON_HEX_CHARACTER'],
+    'empty quoted data': ['"";encoding=hex', 'MISSING_DATA'],
     'unknown encoding': ['0441;encoding=base64', 'UNKNOWN_ENCODING'],
     'duplicate encoding': ['0441;encoding=hex;encoding=hex', 'DUPLICATE_PARAMETER'],
     'duplicate encoding, other case': ['0441;encoding=hex;ENCODING=hex', 'DUPLICATE_PARAMETER'],
