@@ -159,7 +159,7 @@ describe('UDP transport', () => {
     peer.socket.send(Buffer.from([0, 1, 2, 3, 0xff]), port, '127.0.0.1');
     peer.socket.send(requestText('OPTIONS', { via: 'SIP/2.0/UDP ;;;' }), port, '127.0.0.1');
     peer.socket.send('SIP/2.0 200 OK\r\nVia: garbage here\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n', port, '127.0.0.1');
-    peer.socket.send(requestText('ACK', { via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=${branch()}` }).replace('CSeq: 1 INVITE', 'CSeq: one INVITE'), port, '127.0.0.1');
+    peer.socket.send(requestText('ACK', { via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=${branch()}` }).replace('CSeq: 1 ACK', 'CSeq: one ACK'), port, '127.0.0.1');
     peer.socket.send('\r\n\r\n', port, '127.0.0.1'); // a keep-alive: ignored, not malformed
     // A valid request afterwards: its 200 must be the first thing the peer receives.
     b.on('message', ({ message, flow }) => {

@@ -1,4 +1,4 @@
-import { createResponse, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
+import { createResponse, validateMessage, type SipRequest, type SipResponse, type ValidateOptions } from '@trunkline/sip-parser';
 import { isReliable, type Flow } from '../flow.js';
 import { resolveTimerConfig, timerValues, type TimerConfig, type TimerValues } from '../timers.js';
 import { ClientInviteTransaction } from './client-invite-transaction.js';
@@ -8,6 +8,7 @@ import { DeadlineQueue } from './deadline-queue.js';
 import { clientKeyOfRequest, clientKeyOfResponse, serverKey } from './matching.js';
 import { ServerInviteTransaction } from './server-invite-transaction.js';
 import { ServerNonInviteTransaction } from './server-non-invite-transaction.js';
+import { errorResponse } from '../transport/inbound-check.js';
 
 /** Options for {@link TransactionManager}. */
 export interface TransactionManagerOptions {
@@ -19,6 +20,16 @@ export interface TransactionManagerOptions {
    * a new client transaction throws {@link TransactionLimitError}. Default 10,000.
    */
   readonly maxTransactions?: number;
+  /**
+   * How a request that would create a server transaction is checked first
+   * (sip-parser's `validateMessage`: version 505, method 501, CSeq 400,
+   * scheme 416, Require 420, body 415, Accept 406 — RFC 3261 §8.2, RFC 4475
+   * §3.1.2, §3.3). A failing request is answered statelessly with the status
+   * the verdict names (an ACK is dropped) and never reaches the TU.
+   * `false` turns the check off (a proxy core doing its own). Default `{}`:
+   * a UAS with sip-parser's default methods, schemes and body types.
+   */
+  readonly validation?: ValidateOptions | false;
 }
 
 /** What the manager asks its driver to do, or tells its transaction user. */
@@ -59,6 +70,8 @@ export interface TransactionStats {
   absorbedRetransmissions: number;
   /** Server transactions refused with 503 because of `maxTransactions`. */
   refusedOverLimit: number;
+  /** Requests refused by validation (answered statelessly, or dropped for an ACK). */
+  invalidRequests: number;
 }
 
 /**
@@ -72,9 +85,10 @@ export class TransactionManager {
   private readonly reliableTimers: TimerValues;
   private readonly unreliableTimers: TimerValues;
   private readonly maxTransactions: number;
+  private readonly validation: ValidateOptions | null;
   private readonly entries = new Map<string, Entry>();
   private readonly queue = new DeadlineQueue();
-  readonly stats: TransactionStats = { strayResponses: 0, absorbedRetransmissions: 0, refusedOverLimit: 0 };
+  readonly stats: TransactionStats = { strayResponses: 0, absorbedRetransmissions: 0, refusedOverLimit: 0, invalidRequests: 0 };
 
   constructor(options: TransactionManagerOptions = {}) {
     this.config = resolveTimerConfig(options.timers);
@@ -83,6 +97,9 @@ export class TransactionManager {
     const max = options.maxTransactions ?? 10_000;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxTransactions must be a positive integer, got ${max}`);
     this.maxTransactions = max;
+    const v = options.validation ?? {};
+    if (v !== false && (typeof v !== 'object' || v === null)) throw new TypeError('validation must be an object or false');
+    this.validation = v === false ? null : v;
   }
 
   /** Live transactions. Returns to zero once every transaction has terminated. */
@@ -209,6 +226,18 @@ export class TransactionManager {
       if (request.method !== 'ACK') this.stats.absorbedRetransmissions++;
       this.apply(existing, m.step({ type: 'request', request }, now), outputs);
       return;
+    }
+    if (this.validation !== null) {
+      // §8.2 before anything acts on the request; retransmissions above already passed it.
+      const verdict = validateMessage(request, this.validation);
+      if (!verdict.ok) {
+        this.stats.invalidRequests++;
+        if (!verdict.drop) {
+          const extra: Array<[string, string]> = verdict.unsupported === undefined ? [] : [['Unsupported', verdict.unsupported.join(', ')]];
+          outputs.push({ type: 'send', message: errorResponse(request, verdict.status, extra), flow, transactionId: null });
+        }
+        return;
+      }
     }
     if (request.method === 'ACK') {
       // §17.2.3: an ACK matching no transaction acknowledges a 2xx; the TU's business.

@@ -15,7 +15,10 @@ import {
 /** Result of {@link checkInbound}. */
 export type InboundVerdict =
   | { readonly ok: true }
-  /** `answerable`: a request (not ACK) whose Via/From/To/Call-ID/CSeq all decode, so an error response can be built and routed. */
+  /**
+   * `answerable`: a request (not ACK) whose Via decodes, so an error response
+   * can be routed (§18.2.2); the other headers are copied as received (§8.2.6.2).
+   */
   | { readonly ok: false; readonly error: SipParseError; readonly answerable: boolean };
 
 const OK: InboundVerdict = Object.freeze({ ok: true });
@@ -40,22 +43,20 @@ const READS: ReadonlyArray<readonly [string, (message: SipRequest | SipResponse)
  */
 export function checkInbound(message: SipRequest | SipResponse): InboundVerdict {
   let error: SipParseError | null = null;
-  let decodes = true;
-  let hasVia = false;
+  let viaOk = false;
   for (const [header, read] of READS) {
     try {
       const v = read(message);
       const absent = v === undefined || (Array.isArray(v) && v.length === 0);
-      if (header === 'Via') hasVia = !absent;
+      if (header === 'Via') viaOk = !absent;
       if (absent) error ??= missing(header);
     } catch (e) {
       if (!(e instanceof SipParseError)) throw e;
-      decodes = false;
       error ??= e;
     }
   }
   if (error === null) return OK;
-  const answerable = message.isRequest && message.method !== 'ACK' && decodes && hasVia;
+  const answerable = message.isRequest && message.method !== 'ACK' && viaOk;
   return { ok: false, error, answerable };
 }
 
@@ -97,14 +98,22 @@ export function salvageRequest(bytes: Uint8Array): SipRequest | null {
     return null; // a non-token method or a header value the builder refuses
   }
   const verdict = checkInbound(request);
-  return verdict.ok ? request : null;
+  return verdict.ok || verdict.answerable ? request : null;
 }
 
 /**
  * A stateless error response (§8.2.6): the request's Via, From, To, Call-ID
- * and CSeq, and a To tag when the request had none (§8.2.6.2).
+ * and CSeq as received, a To tag when the request had none (§8.2.6.2) and
+ * its To decodes, and `headers` (e.g. Unsupported for a 420, §8.2.2.3).
  */
-export function errorResponse(request: SipRequest, status: number): SipResponse {
+export function errorResponse(request: SipRequest, status: number, headers: ReadonlyArray<readonly [string, string]> = []): SipResponse {
   const code = Number.isInteger(status) && status >= 400 && status <= 699 ? status : 400;
-  return createResponse(request, code, { toTag: randomBytes(6).toString('hex') });
+  let toDecodes = true;
+  try {
+    void request.to;
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    toDecodes = false; // echoed as received, without a tag
+  }
+  return createResponse(request, code, toDecodes ? { toTag: randomBytes(6).toString('hex'), headers } : { headers });
 }

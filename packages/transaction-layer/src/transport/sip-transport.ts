@@ -163,6 +163,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     const trace = this.opts.trace;
     this.handlers = {
       onMessage: (conn, message, receivedAt) => this.deliver(message, conn.flow, receivedAt, conn),
+      onMalformed: (conn, bytes, error) => this.unparsed(bytes, error, conn.flow),
       onFramingError: (conn, error) => {
         this.stats.malformed++;
         this.fire('malformed', { error, flow: conn.flow, responded: false });
@@ -418,11 +419,20 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
       message = parseMessage(bytes, this.datagramParse);
     } catch (e) {
       if (!(e instanceof SipParseError)) throw e;
-      const salvaged = salvageRequest(bytes);
-      this.malformed(e, flow, salvaged !== null && this.stamp(salvaged, flow) ? salvaged : null);
+      this.unparsed(bytes, e, flow);
       return;
     }
     this.deliver(message, flow, receivedAt, null);
+  }
+
+  /**
+   * A datagram, or a stream message framed by its Content-Length, that does
+   * not parse: answered with the parser's status when enough of it can be
+   * salvaged (§8.2.6), else dropped; a stream connection stays open (§18.3).
+   */
+  private unparsed(bytes: Uint8Array, error: SipParseError, flow: Flow): void {
+    const salvaged = salvageRequest(bytes);
+    this.malformed(error, flow, salvaged !== null && this.stamp(salvaged, flow) ? salvaged : null);
   }
 
   /** §18.2.1 / §18.1.2: stamp `received`/`rport`, check, hand up. */

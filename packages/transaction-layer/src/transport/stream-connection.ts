@@ -15,6 +15,8 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
 export interface StreamConnectionHandlers {
   /** A framed message; `receivedAt` is `Date.now()` when its last chunk arrived. */
   readonly onMessage: (conn: StreamConnection, message: SipRequest | SipResponse, receivedAt: number) => void;
+  /** A message framed by its Content-Length that does not parse (RFC 3261 §18.3: answer it, keep the connection). */
+  readonly onMalformed: (conn: StreamConnection, bytes: Uint8Array, error: SipParseError) => void;
   /** The stream could not be framed (the connection is being closed). */
   readonly onFramingError: (conn: StreamConnection, error: SipParseError) => void;
   /** The connection closed, for `error` (null: orderly). Called once. */
@@ -72,7 +74,7 @@ export class StreamConnection {
     this.serverName = settings.serverName;
     this.remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
     this.remotePort = socket.remotePort ?? 0;
-    this.framer = new StreamFramer({ limits: { maxMessageBytes: settings.maxMessageBytes } });
+    this.framer = new StreamFramer({ limits: { maxMessageBytes: settings.maxMessageBytes }, continueAfterMalformed: true });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e: Error) => {
@@ -146,6 +148,9 @@ export class StreamConnection {
       switch (ev.type) {
         case 'message':
           this.handlers.onMessage(this, ev.message, now);
+          break;
+        case 'malformed':
+          this.handlers.onMalformed(this, ev.bytes, ev.error);
           break;
         case 'ping':
           // RFC 5626 §3.5.1: a CRLFCRLF ping is answered with a single CRLF pong.

@@ -2,7 +2,7 @@ import { parseMessage, type SipRequest, type SipResponse } from '@trunkline/sip-
 
 /** Builds a request with the headers a transaction needs; `branch` makes it unique. */
 export function request(method: string, branch: string, extra: Record<string, string> = {}): SipRequest {
-  const cseqMethod = method === 'ACK' ? 'INVITE' : method;
+  const cseqMethod = method; // §17.1.1.3: an ACK's CSeq method is ACK
   const lines = [
     `${method} sip:bob@biloxi.example.com SIP/2.0`,
     `Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=${branch}`,

@@ -83,7 +83,7 @@ export function requestText(
     'From: <sip:alice@127.0.0.1>;tag=a1',
     `To: <sip:bob@127.0.0.1>${opts.toTag === undefined ? '' : `;tag=${opts.toTag}`}`,
     `Call-ID: ${opts.callId ?? 'call-1@test'}`,
-    `CSeq: ${opts.cseq ?? 1} ${method === 'ACK' ? 'INVITE' : method}`,
+    `CSeq: ${opts.cseq ?? 1} ${method}`, // §17.1.1.3: an ACK's CSeq method is ACK
     ...(opts.extra ?? []),
     `Content-Length: ${Buffer.byteLength(body)}`,
     '',
