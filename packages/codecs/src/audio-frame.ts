@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { requireInt16Array } from './arguments.js';
 
 /** One frame of 16-bit mono linear PCM. */
 export interface AudioFrame {
@@ -80,6 +81,7 @@ export class Framer {
    * @param pcm - next samples of the stream
    */
   push(pcm: Int16Array): AudioFrame[] {
+    requireInt16Array(pcm, 'Framer.push: pcm');
     const frames: AudioFrame[] = [];
     const size = this.frameSamples;
     let i = 0;

@@ -30,6 +30,7 @@
 import { DTMF_COLUMN_HZ, DTMF_KEYPAD, DTMF_ROW_HZ } from './dtmf.js';
 import type { DtmfDigit } from './dtmf.js';
 import { FULL_SCALE } from './level.js';
+import { requireInt16Array } from './arguments.js';
 
 /** Options of {@link DtmfDetector}; every threshold has a Q.24-minded default. */
 export interface DtmfDetectorOptions {
@@ -172,6 +173,7 @@ export class DtmfDetector {
    * empty array, so the per-frame call allocates nothing)
    */
   process(samples: Int16Array): readonly DtmfEvent[] {
+    requireInt16Array(samples, 'DtmfDetector.process: samples');
     let events: DtmfEvent[] | undefined;
     const N = this.blockSamples;
     const hop = this.hopSamples;

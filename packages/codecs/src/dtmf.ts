@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { requireString } from './arguments.js';
 
 /** One of the 16 DTMF digits. */
 export type DtmfDigit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#' | 'A' | 'B' | 'C' | 'D';
@@ -71,6 +72,7 @@ export interface GenerateDtmfOptions {
  * @throws RangeError on an unknown digit, non-positive durations, or levels that would clip
  */
 export function generateDtmf(digits: string, options: GenerateDtmfOptions = {}): Int16Array {
+  requireString(digits, 'generateDtmf: digits');
   const sampleRate = options.sampleRate ?? 8000;
   const toneMs = options.toneMs ?? 100;
   const gapMs = options.gapMs ?? 100;

@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { requireInt16Array, requireUint8Array } from './arguments.js';
 
 /** Build the encode table indexed by `(x >> 4) & 0x0fff`. */
 function buildEncodeTable(): Uint8Array {
@@ -72,6 +73,8 @@ export const PCMA_DECODE_TABLE: Readonly<Int16Array> = DECODE;
  * @throws RangeError when `out` is shorter than `pcm`
  */
 export function encodePcma(pcm: Int16Array, out?: Uint8Array): Uint8Array {
+  requireInt16Array(pcm, 'encodePcma: pcm');
+  if (out !== undefined) requireUint8Array(out, 'encodePcma: out');
   const n = pcm.length;
   const dst = out ?? new Uint8Array(n);
   if (dst.length < n) throw new RangeError(`encodePcma: out has ${dst.length} bytes, need ${n}`);
@@ -98,6 +101,8 @@ export function encodePcma(pcm: Int16Array, out?: Uint8Array): Uint8Array {
  * @throws RangeError when `out` is shorter than `bytes`
  */
 export function decodePcma(bytes: Uint8Array, out?: Int16Array): Int16Array {
+  requireUint8Array(bytes, 'decodePcma: bytes');
+  if (out !== undefined) requireInt16Array(out, 'decodePcma: out');
   const n = bytes.length;
   const dst = out ?? new Int16Array(n);
   if (dst.length < n) throw new RangeError(`decodePcma: out has ${dst.length} samples, need ${n}`);

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { requireInt16Array, requireUint8Array } from './arguments.js';
 
 /** Build the encode table indexed by the 14-bit sample `(x >> 2) & 0x3fff`. */
 function buildEncodeTable(): Uint8Array {
@@ -68,6 +69,8 @@ export const PCMU_DECODE_TABLE: Readonly<Int16Array> = DECODE;
  * @throws RangeError when `out` is shorter than `pcm`
  */
 export function encodePcmu(pcm: Int16Array, out?: Uint8Array): Uint8Array {
+  requireInt16Array(pcm, 'encodePcmu: pcm');
+  if (out !== undefined) requireUint8Array(out, 'encodePcmu: out');
   const n = pcm.length;
   const dst = out ?? new Uint8Array(n);
   if (dst.length < n) throw new RangeError(`encodePcmu: out has ${dst.length} bytes, need ${n}`);
@@ -94,6 +97,8 @@ export function encodePcmu(pcm: Int16Array, out?: Uint8Array): Uint8Array {
  * @throws RangeError when `out` is shorter than `bytes`
  */
 export function decodePcmu(bytes: Uint8Array, out?: Int16Array): Int16Array {
+  requireUint8Array(bytes, 'decodePcmu: bytes');
+  if (out !== undefined) requireInt16Array(out, 'decodePcmu: out');
   const n = bytes.length;
   const dst = out ?? new Int16Array(n);
   if (dst.length < n) throw new RangeError(`decodePcmu: out has ${dst.length} samples, need ${n}`);

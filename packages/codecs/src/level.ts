@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { requireInt16Array } from './arguments.js';
 
 /** Full scale of 16-bit PCM: the reference of 0 dBFS. */
 export const FULL_SCALE = 32768;
@@ -15,6 +16,7 @@ export const FULL_SCALE = 32768;
  * @param samples - 16-bit PCM
  */
 export function rms(samples: Int16Array): number {
+  requireInt16Array(samples, 'rms: samples');
   const n = samples.length;
   if (n === 0) return 0;
   let sum = 0;
@@ -31,6 +33,7 @@ export function rms(samples: Int16Array): number {
  * @param samples - 16-bit PCM
  */
 export function rmsDbfs(samples: Int16Array): number {
+  requireInt16Array(samples, 'rmsDbfs: samples');
   const r = rms(samples);
   return r === 0 ? -Infinity : 20 * Math.log10(r / FULL_SCALE);
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { kaiserBeta, kaiserLowpass, kaiserOrder } from './fir-design.js';
+import { requireInt16Array } from './arguments.js';
 
 /**
  * Filter quality: stop-band attenuation the design aims for.
@@ -239,6 +240,8 @@ export class Resampler {
    * @throws RangeError when `out` is too short
    */
   process(input: Int16Array, out?: Int16Array): Int16Array {
+    requireInt16Array(input, 'Resampler.process: input');
+    if (out !== undefined) requireInt16Array(out, 'Resampler.process: out');
     const m = input.length;
     const count = this.outputLength(m);
     const dst = out ?? new Int16Array(count);
@@ -328,6 +331,7 @@ export class Resampler {
    * @throws RangeError when `out` is too short
    */
   flush(out?: Int16Array): Int16Array {
+    if (out !== undefined) requireInt16Array(out, 'Resampler.flush: out');
     const L = this.up;
     const M = this.down;
     const target = Math.ceil((this.#inputCount * L) / M) + this.delaySamples;

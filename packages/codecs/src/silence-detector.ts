@@ -7,6 +7,7 @@
  * @module
  */
 import { rms, dbfsToRms } from './level.js';
+import { requireInt16Array } from './arguments.js';
 
 /** Options of {@link SilenceDetector}. */
 export interface SilenceDetectorOptions {
@@ -78,6 +79,7 @@ export class SilenceDetector {
    * @returns whether the stream is silent after this frame
    */
   process(samples: Int16Array): boolean {
+    requireInt16Array(samples, 'SilenceDetector.process: samples');
     if (samples.length === 0) return this.#silent;
     if (rms(samples) >= this.#thresholdRms) {
       this.#silent = false;

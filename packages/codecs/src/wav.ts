@@ -7,6 +7,7 @@
  * @module
  */
 import { CodecError } from './errors.js';
+import { requireInt16Array, requireUint8Array } from './arguments.js';
 
 /** Decoded WAV contents. */
 export interface WavAudio {
@@ -48,6 +49,7 @@ function fourcc(b: Uint8Array, at: number): string {
  * @throws CodecError for anything malformed or unsupported; RangeError for a bad `maxDataBytes`
  */
 export function readWav(bytes: Uint8Array, options: ReadWavOptions = {}): WavAudio {
+  requireUint8Array(bytes, 'readWav: bytes');
   const maxDataBytes = options.maxDataBytes ?? DEFAULT_MAX_WAV_DATA_BYTES;
   const allowTruncated = options.allowTruncated ?? false;
   if (!(Number.isInteger(maxDataBytes) && maxDataBytes >= 0)) throw new RangeError(`maxDataBytes must be a non-negative integer, got ${maxDataBytes}`);
@@ -116,6 +118,7 @@ export function readWav(bytes: Uint8Array, options: ReadWavOptions = {}): WavAud
  * data than a RIFF size can describe
  */
 export function writeWav(samples: Int16Array, sampleRate: number, channels: 1 | 2 = 1): Uint8Array {
+  requireInt16Array(samples, 'writeWav: samples');
   if (!Number.isInteger(sampleRate) || sampleRate <= 0 || sampleRate * 2 * channels > 0xffffffff) {
     throw new RangeError(`sampleRate must be a positive integer below 2^31, got ${sampleRate}`);
   }
