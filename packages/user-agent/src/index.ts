@@ -1,1 +1,12 @@
-export {};
+/**
+ * @trunkline/user-agent — answer and place SIP calls with PCM audio in and
+ * out: TLS, SRTP, G.711, UUI and per-call metrics.
+ *
+ * @packageDocumentation
+ */
+export { createUserAgent, UserAgent, CALL_CHANNEL, LOG_CHANNEL, type UserAgentEvents, type InviteOptions, type UserAgentStats, type UserAgentAddress } from './user-agent.js';
+export type { UserAgentOptions, TransportConfig, MediaPolicy, LogEntry, UserAgentTimers } from './user-agent-options.js';
+export { Call, type CallParty, type CallMetrics, type CallEndedEvent, type CallEvents, type HangupOptions, type AnswerOptions } from './call.js';
+export type { CallState, CallEnd, EndReason } from './call-state.js';
+export { CallFailedError, CallStateError, failedCodeForStatus, type CallFailedCode, type CallFailedDetails } from './call-errors.js';
+export type { CallUui, UuiInput } from './call-uui.js';

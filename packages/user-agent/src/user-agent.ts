@@ -1,0 +1,661 @@
+/**
+ * The user agent: SIP listeners, the transaction layer and the RTP port
+ * range of one process; routes requests to calls (RFC 3261 §8.2, §12.2.2),
+ * answers what no call owns, and places outbound calls (§13.2, RFC 3263).
+ */
+import { channel } from 'node:diagnostics_channel';
+import { EventEmitter } from 'node:events';
+import { isIP } from 'node:net';
+import { PortAllocator } from '@trunkline/rtp-srtp';
+import { createResponse, parseNameAddr, parseSipUri, type HeaderInit, type NameAddr, type SipRequest, type SipResponse, createRequest } from '@trunkline/sip-parser';
+import {
+  ClientTransactionError,
+  SipEndpoint,
+  SipTransport,
+  TargetIterator,
+  answerChallenge,
+  dialogIdOf,
+  dialogKey,
+  locateSipServer,
+  responseFlow,
+  type DigestUserCredentials,
+  type Flow,
+  type IncomingRequest,
+  type SipProtocol,
+  type Target,
+  type TransportMessageEvent,
+} from '@trunkline/transaction-layer';
+import type { SignallingTransport } from '@trunkline/sdp';
+import { Call, capabilityHeaders, failureCode, type CallHost } from './call.js';
+import { CallFailedError, type CallFailedCode } from './call-errors.js';
+import type { CallEnd } from './call-state.js';
+import { uuiHeaderValues, type UuiInput } from './call-uui.js';
+import { CallMedia } from './media/index.js';
+import { answerSdp, offerSdp } from './negotiation.js';
+import { ALLOWED_METHODS, ACCEPTED_TYPES, KNOWN_METHODS, hostPort, randomToken, viaValue } from './sip-helpers.js';
+import { resolveUserAgentOptions, type LogEntry, type ResolvedUserAgentOptions, type UserAgentOptions } from './user-agent-options.js';
+
+/** diagnostics_channel name of call lifecycle records (`created`, `state`, `established`, `ended`). */
+export const CALL_CHANNEL = 'trunkline:user-agent:call';
+/** diagnostics_channel name of log records (the same {@link LogEntry} the `logger` hook gets). */
+export const LOG_CHANNEL = 'trunkline:user-agent:log';
+
+const callChannel = channel(CALL_CHANNEL);
+const logChannel = channel(LOG_CHANNEL);
+
+/** Typed events of {@link UserAgent}. */
+export interface UserAgentEvents {
+  /** A new inbound call: ring, answer, reject or redirect it. */
+  call: [Call];
+}
+
+/** Options of {@link UserAgent.invite}. */
+export interface InviteOptions {
+  /** From (name-addr or URI). Default `<sip:USER@PUBLIC_ADDRESS>`. */
+  readonly from?: string;
+  /** Extra header fields for the INVITE. Default: none. */
+  readonly headers?: HeaderInit;
+  /** User-to-User data (RFC 7433), sent hex-encoded. Default: none. */
+  readonly uui?: UuiInput | readonly UuiInput[];
+  /** Digest credentials: a 401/407 is answered once (RFC 3261 §22.2). Default: none (CALL_AUTH_FAILED). */
+  readonly credentials?: DigestUserCredentials;
+  /** Aborting before the answer sends CANCEL (§9.1); after it, BYE. */
+  readonly signal?: AbortSignal;
+  /** Give up ringing after this long (ms): CANCEL, then CALL_TIMEOUT. Default: none (Timer B, 64*T1). */
+  readonly timeoutMs?: number;
+}
+
+/** A snapshot of the user agent's counters (`ua.stats`). */
+export interface UserAgentStats {
+  /** Calls not yet terminated. */
+  readonly callsActive: number;
+  /** Calls created since start, inbound and outbound. */
+  readonly callsTotal: number;
+  readonly callsInbound: number;
+  readonly callsOutbound: number;
+  /** Calls that ended before being established, by {@link CallFailedCode}. */
+  readonly failed: Readonly<Partial<Record<CallFailedCode, number>>>;
+  /** Requests refused before any call existed. */
+  readonly refused: { readonly allowList: number; readonly maxCalls: number; readonly notAcceptable: number };
+  /** Live SIP transactions. */
+  readonly transactions: number;
+  /** RTP ports held by calls. */
+  readonly portsInUse: number;
+  /** Open TCP/TLS connections. */
+  readonly connections: number;
+}
+
+/** Where the user agent listens, once started. */
+export interface UserAgentAddress {
+  readonly protocol: 'udp' | 'tcp' | 'tls';
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * Creates a user agent and binds its listeners.
+ *
+ * @example
+ * const ua = await createUserAgent({ transports: [{ protocol: 'udp', port: 5060 }] });
+ * ua.on('call', async (call) => {
+ *   await call.answer();
+ *   for await (const frame of call.audio) await call.audio.write(frame.samples);
+ * });
+ */
+export async function createUserAgent(options: UserAgentOptions): Promise<UserAgent> {
+  const ua = new UserAgent(resolveUserAgentOptions(options));
+  try {
+    await ua.start();
+  } catch (e) {
+    await ua.close();
+    throw e;
+  }
+  return ua;
+}
+
+/** A SIP user agent that answers and places calls. Create it with {@link createUserAgent}. */
+export class UserAgent extends EventEmitter<UserAgentEvents> {
+  readonly #options: ResolvedUserAgentOptions;
+  readonly #transport: SipTransport;
+  readonly #endpoint: SipEndpoint;
+  readonly #ports: PortAllocator;
+  readonly #calls = new Set<Call>();
+  readonly #byDialog = new Map<string, Call>();
+  readonly #byInvite = new Map<string, Call>();
+  readonly #outbound = new Map<string, Call>();
+  readonly #iterators = new Set<{ push(call: Call | null): void }>();
+  readonly #host: CallHost;
+  #endpointListeners: Array<(ev: TransportMessageEvent) => void> = [];
+  readonly #filter = (ev: TransportMessageEvent): void => this.#onMessage(ev);
+  #closing: Promise<void> | null = null;
+  #counts = { total: 0, inbound: 0, outbound: 0, allowList: 0, maxCalls: 0, notAcceptable: 0 };
+  readonly #failed: Partial<Record<CallFailedCode, number>> = {};
+
+  /** @internal Use {@link createUserAgent}. */
+  constructor(options: ResolvedUserAgentOptions) {
+    super({ captureRejections: true });
+    this.#options = options;
+    this.#transport = new SipTransport({
+      listen: options.transports.map((t) => ({
+        protocol: t.protocol,
+        host: t.host!,
+        ...(t.port === undefined ? {} : { port: t.port }),
+        ...(t.protocol === 'tls'
+          ? { tls: { cert: t.cert!, key: t.key!, ...(t.ca === undefined ? {} : { ca: t.ca }), ...(t.requestClientCert === undefined ? {} : { requestClientCert: t.requestClientCert }) } }
+          : {}),
+      })),
+      ...(options.publicAddress === undefined ? {} : { publicAddress: options.publicAddress }),
+      ...(options.tlsClient === undefined ? {} : { tlsClient: options.tlsClient }),
+      ...(options.trace === undefined ? {} : { trace: options.trace }),
+    });
+    // Workaround: SipEndpoint subscribes to the transport itself. To refuse requests from outside
+    // the allow list *before* a transaction exists, its listener is taken off and called from ours.
+    const before = new Set(this.#transport.listeners('message'));
+    this.#endpoint = new SipEndpoint(this.#transport, { timers: options.timers, maxTransactions: options.maxTransactions });
+    this.#endpointListeners = this.#transport.listeners('message').filter((l) => !before.has(l)) as Array<(ev: TransportMessageEvent) => void>;
+    for (const l of this.#endpointListeners) this.#transport.off('message', l);
+    this.#transport.on('message', this.#filter);
+    this.#endpoint.on('request', (incoming) => this.#onRequest(incoming));
+    this.#endpoint.on('ack', ({ request }) => this.#onAck(request));
+    this.#endpoint.on('response', ({ response }) => this.#onLateResponse(response));
+    this.#transport.on('error', (e) => this.#log({ level: 'warn', message: 'transport error', error: e }));
+    this.#ports = new PortAllocator({ minPort: options.rtpPorts[0], maxPort: options.rtpPorts[1], address: options.rtpHost });
+    const ua = this;
+    this.#host = {
+      options,
+      endpoint: this.#endpoint,
+      get mediaAddress() {
+        return ua.#mediaAddress();
+      },
+      via: (protocol) => viaValue(protocol, this.#transport.viaSentBy(protocol as 'udp' | 'tcp' | 'tls')),
+      contact: (protocol) => this.#contact(protocol),
+      openMedia: () => this.#openMedia(),
+      bindDialog: (call, id) => this.#byDialog.set(dialogKey(id), call),
+      release: (call, end) => this.#release(call, end),
+      log: (entry) => this.#log(entry),
+      publish: (record) => {
+        if (callChannel.hasSubscribers) callChannel.publish(record);
+      },
+    };
+  }
+
+  /** @internal Binds the listeners. */
+  async start(): Promise<void> {
+    await this.#transport.listen();
+  }
+
+  /** The bound listeners (ephemeral ports resolved). */
+  get addresses(): readonly UserAgentAddress[] {
+    return this.#transport.addresses;
+  }
+
+  /** True once {@link close} was called. */
+  get closed(): boolean {
+    return this.#closing !== null;
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): UserAgentStats {
+    return {
+      callsActive: this.#calls.size,
+      callsTotal: this.#counts.total,
+      callsInbound: this.#counts.inbound,
+      callsOutbound: this.#counts.outbound,
+      failed: { ...this.#failed },
+      refused: { allowList: this.#counts.allowList, maxCalls: this.#counts.maxCalls, notAcceptable: this.#counts.notAcceptable },
+      transactions: this.#endpoint.manager.size,
+      portsInUse: this.#ports.inUse.size,
+      connections: this.#transport.connectionCount,
+    };
+  }
+
+  /**
+   * Inbound calls as an async iterable (each call is also emitted as `call`).
+   * Ends when the user agent closes or `signal` aborts.
+   */
+  calls(options: { readonly signal?: AbortSignal } = {}): AsyncIterableIterator<Call> {
+    const queue: Call[] = [];
+    let wake: (() => void) | null = null;
+    let done = this.#closing !== null;
+    const sink = {
+      push: (call: Call | null) => {
+        if (call === null) done = true;
+        else queue.push(call);
+        wake?.();
+      },
+    };
+    this.#iterators.add(sink);
+    const finish = (): void => {
+      done = true;
+      this.#iterators.delete(sink);
+      wake?.();
+    };
+    options.signal?.addEventListener('abort', finish, { once: true });
+    const iterator: AsyncIterableIterator<Call> = {
+      next: async () => {
+        for (;;) {
+          const call = queue.shift();
+          if (call !== undefined) return { value: call, done: false };
+          if (done) {
+            finish();
+            options.signal?.removeEventListener('abort', finish);
+            return { value: undefined, done: true };
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = null;
+        }
+      },
+      return: async () => {
+        finish();
+        options.signal?.removeEventListener('abort', finish);
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /**
+   * Places a call to `target` (a `sip:`/`sips:` URI; RFC 3263 picks transport,
+   * address and port, with failover on timeouts, transport errors and 503).
+   * Resolves with the established call; rejects with {@link CallFailedError}.
+   *
+   * @throws TypeError (synchronously rejected) for a bad target or option.
+   */
+  async invite(target: string, options: InviteOptions = {}): Promise<Call> {
+    if (typeof target !== 'string') throw new TypeError('target must be a sip: or sips: URI string');
+    let uri;
+    try {
+      uri = parseSipUri(target.startsWith('<') ? target.slice(1, -1) : target);
+    } catch (e) {
+      throw new TypeError(`target is not a sip: or sips: URI: ${JSON.stringify(target)}`, { cause: e });
+    }
+    if (options.timeoutMs !== undefined && (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0)) {
+      throw new TypeError('options.timeoutMs must be a positive integer');
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
+    const c = options.credentials;
+    if (c !== undefined && (typeof c.username !== 'string' || typeof c.password !== 'string')) throw new TypeError('options.credentials needs username and password');
+    const uui = uuiHeaderValues(options.uui, 'options.uui');
+    const fromText = options.from ?? `<sip:${this.#options.user}@${this.#publicHost()}>`;
+    let from: NameAddr;
+    try {
+      from = parseNameAddr(fromText.includes('<') ? fromText : `<${fromText}>`, 'From');
+    } catch (e) {
+      throw new TypeError(`options.from is not a name-addr or URI: ${JSON.stringify(fromText)}`, { cause: e });
+    }
+    if (this.#closing !== null) throw new CallFailedError('CALL_CLOSED', 'the user agent is closed');
+    if (this.#calls.size >= this.#options.maxCalls) throw new CallFailedError('CALL_UNAVAILABLE', `maxCalls (${this.#options.maxCalls}) reached`);
+    if (options.signal?.aborted === true) throw new CallFailedError('CALL_CANCELLED', 'aborted before the call was placed', { cause: options.signal.reason });
+
+    const callId = `${randomToken(12)}@${this.#publicHost()}`;
+    const fromTag = randomToken(6);
+    const to = parseNameAddr(`<${uri.raw}>`, 'To');
+    const call = Call.outgoing(this.#host, callId, from, to, uri.scheme === 'sips' ? 'tls' : 'udp');
+    this.#adopt(call, 'outbound');
+    this.#outbound.set(callId, call);
+
+    // The app's signal: before the answer CANCEL (§9.1), after it BYE.
+    const onAbort = (): void => call.abortAttempt('hangup');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = options.timeoutMs === undefined ? null : setTimeout(() => call.abortAttempt('timeout'), options.timeoutMs);
+    void call.done.then(() => options.signal?.removeEventListener('abort', onAbort));
+    const stopTimer = (): void => {
+      if (timer !== null) clearTimeout(timer);
+    };
+    void call.established().then(stopTimer, stopTimer);
+
+    void this.#dial(call, { uriText: uri.raw, uri, from, fromTag, uui, options });
+    await call.established();
+    return call;
+  }
+
+  /** The outbound procedure: locate (RFC 3263), offer, INVITE, auth retry, failover. */
+  async #dial(
+    call: Call,
+    d: { uriText: string; uri: ReturnType<typeof parseSipUri>; from: NameAddr; fromTag: string; uui: string[]; options: InviteOptions },
+  ): Promise<void> {
+    const listening = [...new Set(this.#transport.addresses.map((a) => a.protocol))];
+    let targets: Target[];
+    try {
+      targets = await locateSipServer(d.uri, {
+        preferTransports: (['tls', 'tcp', 'udp'] as const).filter((p) => listening.includes(p)),
+        ...(this.#options.resolver === undefined ? {} : { resolver: this.#options.resolver }),
+      });
+    } catch (e) {
+      this.#log({ level: 'info', message: 'target did not resolve', callId: call.callId, error: e });
+      call.onNoAnswer('unreachable');
+      return;
+    }
+    let media: CallMedia;
+    try {
+      media = await this.#openMedia();
+    } catch (e) {
+      this.#log({ level: 'error', message: 'no media port for the call', callId: call.callId, error: e });
+      call.onNoAnswer('unreachable');
+      return;
+    }
+    call.attachMedia(media);
+    const abort = new AbortController();
+    const targetsLeft = new TargetIterator(targets);
+    let cseq = 1;
+    let auth: Array<readonly [string, string]> = [];
+    let authTried = false;
+    for (let target = targetsLeft.current; target !== null; ) {
+      if (call.state === 'terminating' || call.state === 'terminated') {
+        call.onNoAnswer('timeout'); // cancelled between attempts: nothing is outstanding
+        return;
+      }
+      const flow: Flow = {
+        protocol: target.transport,
+        address: target.address,
+        port: target.port,
+        ...(target.hostname === null ? {} : { serverName: target.hostname }),
+      };
+      const signalling: SignallingTransport = flow.protocol === 'tls' ? 'tls' : flow.protocol === 'tcp' ? 'tcp' : 'udp';
+      let invite: SipRequest;
+      try {
+        const offer = offerSdp(this.#options.media, signalling, this.#mediaAddress(), media.localPort);
+        invite = this.#buildInvite(call, d, flow.protocol, cseq, auth, offer.sdp);
+        call.setAttempt(invite, flow, offer, abort);
+      } catch (e) {
+        this.#log({ level: 'error', message: 'could not build the INVITE', callId: call.callId, error: e });
+        call.onNoAnswer('unreachable');
+        return;
+      }
+      let response: SipResponse;
+      try {
+        response = await this.#endpoint.request(invite, flow, { signal: abort.signal, onProvisional: (r) => call.onProvisional(r) });
+      } catch (e) {
+        const timeout = e instanceof ClientTransactionError && e.code === 'TRANSACTION_TIMEOUT';
+        if (!abort.signal.aborted) {
+          // RFC 3263 §4.3: a timeout or transport error moves on to the next target.
+          target = targetsLeft.nextTarget(timeout ? 'timeout' : 'transport-error');
+          if (target !== null) {
+            cseq++;
+            continue;
+          }
+        }
+        this.#log({ level: 'info', message: `INVITE failed: ${(e as Error).message}`, callId: call.callId });
+        call.onNoAnswer(timeout ? 'timeout' : 'unreachable');
+        return;
+      }
+      const status = response.status;
+      if ((status === 401 || status === 407) && d.options.credentials !== undefined && !authTried && !abort.signal.aborted) {
+        // RFC 3261 §22.2: answer the challenge once, same Call-ID and tags, CSeq + 1.
+        authTried = true;
+        try {
+          auth = answerChallenge(response, invite, d.options.credentials).map((h) => [h.name, h.value] as const);
+          cseq++;
+          continue;
+        } catch (e) {
+          this.#log({ level: 'info', message: 'challenge could not be answered', callId: call.callId, error: e });
+        }
+      }
+      if (status === 503 && !abort.signal.aborted) {
+        target = targetsLeft.nextTarget('service-unavailable');
+        if (target !== null) {
+          cseq++;
+          continue;
+        }
+      }
+      call.onFinal(response);
+      return;
+    }
+  }
+
+  #buildInvite(
+    call: Call,
+    d: { uriText: string; from: NameAddr; fromTag: string; uui: string[]; options: InviteOptions },
+    protocol: SipProtocol,
+    cseq: number,
+    auth: ReadonlyArray<readonly [string, string]>,
+    sdp: string,
+  ): SipRequest {
+    const headers: Array<readonly [string, string]> = [
+      ['Via', this.#host.via(protocol)],
+      ['Max-Forwards', '70'],
+      ['From', `${d.from.raw.replace(/;tag=[^;]*/i, '')};tag=${d.fromTag}`],
+      ['To', `<${d.uriText}>`],
+      ['Call-ID', call.callId],
+      ['CSeq', `${cseq} INVITE`],
+      ['Contact', this.#contact(protocol)],
+      ['User-Agent', this.#options.userAgent],
+      ...capabilityHeaders(),
+      ...d.uui.map((v) => ['User-to-User', v] as const),
+      ...auth,
+    ];
+    const extra = d.options.headers;
+    if (extra !== undefined) {
+      const pairs = Symbol.iterator in extra ? [...(extra as Iterable<readonly [string, string]>)] : Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as const] : v.map((x) => [k, x] as const)));
+      headers.push(...pairs);
+    }
+    return createRequest({ method: 'INVITE', uri: d.uriText, headers, body: sdp, contentType: 'application/sdp' });
+  }
+
+  /**
+   * Ends every call (BYE, CANCEL or a final response), waits for those
+   * transactions, then releases every socket and port. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  /** `await using ua = await createUserAgent(...)` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #shutdown(): Promise<void> {
+    for (const it of this.#iterators) it.push(null);
+    this.#iterators.clear();
+    await Promise.all([...this.#calls].map((c) => c.close()));
+    this.#transport.off('message', this.#filter);
+    this.#endpoint.close();
+    await this.#transport.close();
+  }
+
+  // ---------------------------------------------------------------- inbound routing
+
+  /** Every message passes here first: requests from outside the allow list never reach the transaction layer. */
+  #onMessage(ev: TransportMessageEvent): void {
+    const allow = this.#options.allow;
+    if (allow !== null && ev.message.isRequest && !allow.allows(ev.flow.address)) {
+      this.#counts.allowList++;
+      if (this.#options.refuse === 'reject' && ev.message.method !== 'ACK') {
+        // Stateless 403 (RFC 3261 §8.2.1 allows refusing at once; no transaction is created).
+        const response = createResponse(ev.message, 403);
+        this.#transport.post(response, responseFlow(ev.message, ev.flow), () => undefined);
+      }
+      return;
+    }
+    for (const l of this.#endpointListeners) {
+      try {
+        l(ev);
+      } catch (e) {
+        this.#log({ level: 'error', message: 'the transaction layer threw on a message', error: e });
+      }
+    }
+  }
+
+  #onRequest(incoming: IncomingRequest): void {
+    try {
+      this.#route(incoming);
+    } catch (e) {
+      this.#log({ level: 'error', message: `${incoming.request.method} could not be handled`, error: e });
+      this.#reply(incoming, 500);
+    }
+  }
+
+  #route(incoming: IncomingRequest): void {
+    const req = incoming.request;
+    const method = req.method;
+    // RFC 3261 §8.2.1: unknown methods 501, known but unsupported 405 with Allow.
+    if (!KNOWN_METHODS.has(method)) return this.#reply(incoming, 501, [['Allow', ALLOWED_METHODS.join(', ')]]);
+    if (!(ALLOWED_METHODS as readonly string[]).includes(method)) return this.#reply(incoming, 405, [['Allow', ALLOWED_METHODS.join(', ')]]);
+    if (method === 'CANCEL') return this.#onCancel(incoming);
+    if (req.to?.tag != null) {
+      // §12.2.2: a request within a dialog; 481 when we know no such dialog.
+      const id = dialogIdOf(req);
+      const call = id === null ? undefined : this.#byDialog.get(dialogKey(id));
+      if (call !== undefined) return call.onRequest(incoming);
+      return this.#reply(incoming, method === 'OPTIONS' ? 200 : 481, method === 'OPTIONS' ? capabilityHeaders() : []);
+    }
+    switch (method) {
+      case 'OPTIONS':
+        // §11.2: what we support.
+        return this.#reply(incoming, 200, capabilityHeaders());
+      case 'INVITE':
+        return this.#onInvite(incoming);
+      default:
+        return this.#reply(incoming, 481);
+    }
+  }
+
+  #onInvite(incoming: IncomingRequest): void {
+    const req = incoming.request;
+    const busy: Array<readonly [string, string]> = [['Retry-After', String(this.#options.retryAfterSeconds)]];
+    if (this.#closing !== null) return this.#reply(incoming, 503, busy);
+    if (this.#calls.size >= this.#options.maxCalls) {
+      this.#counts.maxCalls++;
+      return this.#reply(incoming, 503, busy); // §21.5.4
+    }
+    const required = req.headers.getAll('Require').flatMap((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+    if (required.length > 0) return this.#reply(incoming, 420, [['Unsupported', required.join(', ')]]); // §8.2.2.3
+    const type = req.contentType?.split(';')[0]?.trim().toLowerCase();
+    if (req.body.length > 0 && type !== ACCEPTED_TYPES) return this.#reply(incoming, 415, [['Accept', ACCEPTED_TYPES]]); // §8.2.3
+    const offer = new TextDecoder().decode(req.body);
+    if (offer === '') {
+      this.#counts.notAcceptable++;
+      return this.#reply(incoming, 488, [['Warning', `399 ${this.#publicHost()} "An INVITE without SDP offer is not supported"`]]);
+    }
+    // RFC 3264 §6: refuse what we could never answer before bothering the app (port 9 stands in for the real one).
+    const signalling: SignallingTransport = incoming.flow.protocol === 'tls' ? 'tls' : incoming.flow.protocol === 'tcp' ? 'tcp' : 'udp';
+    const check = answerSdp(offer, this.#options.media, signalling, this.#mediaAddress(), 9);
+    if (!check.ok) {
+      this.#counts.notAcceptable++;
+      return this.#reply(incoming, check.status, check.warning === null ? [] : [['Warning', check.warning]]);
+    }
+    if (this.listenerCount('call') === 0 && this.#iterators.size === 0) {
+      this.#log({ level: 'warn', message: 'an inbound call arrived and nobody listens for calls', callId: req.callId ?? '' });
+      return this.#reply(incoming, 480, busy);
+    }
+    const call = Call.incoming(this.#host, incoming, randomToken(6), offer);
+    this.#adopt(call, 'inbound');
+    this.#byInvite.set(incoming.transactionId, call);
+    for (const it of this.#iterators) it.push(call);
+    this.#safeEmitCall(call);
+  }
+
+  #onCancel(incoming: IncomingRequest): void {
+    // §9.2: 200 for a CANCEL matching a live INVITE transaction, else 481; the INVITE gets 487.
+    const call = incoming.cancels === null ? undefined : this.#byInvite.get(incoming.cancels);
+    this.#reply(incoming, incoming.cancels === null ? 481 : 200);
+    call?.onCancel(incoming.request);
+  }
+
+  #onAck(request: SipRequest): void {
+    try {
+      const id = dialogIdOf(request);
+      if (id !== null) this.#byDialog.get(dialogKey(id))?.onAck();
+    } catch (e) {
+      this.#log({ level: 'debug', message: 'unusable ACK dropped', error: e });
+    }
+  }
+
+  #onLateResponse(response: SipResponse): void {
+    if (response.cseq?.method !== 'INVITE' || response.status < 200 || response.status >= 300) return;
+    const call = this.#outbound.get(response.callId ?? '');
+    if (call !== undefined) call.onLate2xx(response);
+    else this.#log({ level: 'debug', message: 'a 2xx for an INVITE we no longer track was dropped', callId: response.callId ?? '' });
+  }
+
+  #reply(incoming: IncomingRequest, status: number, headers: ReadonlyArray<readonly [string, string]> = []): void {
+    try {
+      const tag = incoming.request.to?.tag === null && status > 100 ? { toTag: randomToken(6) } : {};
+      incoming.respond(createResponse(incoming.request, status, { ...tag, headers: [...headers, ['Server', this.#options.userAgent]] }));
+    } catch (e) {
+      this.#log({ level: 'debug', message: `could not answer ${incoming.request.method} with ${status}`, error: e });
+    }
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  #adopt(call: Call, direction: 'inbound' | 'outbound'): void {
+    this.#calls.add(call);
+    this.#counts.total++;
+    this.#counts[direction]++;
+  }
+
+  #release(call: Call, end: CallEnd): void {
+    this.#calls.delete(call);
+    for (const [k, c] of this.#byDialog) if (c === call) this.#byDialog.delete(k);
+    const tx = call.inviteTransactionId;
+    if (tx !== null) this.#byInvite.delete(tx);
+    // Keep routing late 2xx of an outbound INVITE (forks, retransmissions) for 64*T1 after the end (§13.2.2.4).
+    if (call.direction === 'outbound') {
+      const t = setTimeout(() => this.#outbound.delete(call.callId), 64 * this.#options.timers.T1);
+      t.unref();
+    }
+    if (call.metrics.setupMs === null || end.reason === 'ack-timeout') {
+      const code = failureCode(end);
+      this.#failed[code] = (this.#failed[code] ?? 0) + 1;
+    }
+  }
+
+  #safeEmitCall(call: Call): void {
+    for (const l of this.rawListeners('call')) {
+      try {
+        const r: unknown = (l as (c: Call) => unknown).call(this, call);
+        if (r instanceof Promise) r.catch((e: unknown) => this.#log({ level: 'error', message: "a 'call' listener failed", callId: call.callId, error: e }));
+      } catch (e) {
+        this.#log({ level: 'error', message: "a 'call' listener threw", callId: call.callId, error: e });
+      }
+    }
+  }
+
+  async #openMedia(): Promise<CallMedia> {
+    const m = this.#options.media;
+    return CallMedia.open({
+      ports: this.#ports,
+      sampleRate: m.sampleRate,
+      maxQueuedMs: m.maxQueuedMs,
+      maxReadFrames: m.maxReadFrames,
+      sendSilence: m.sendSilence,
+      mediaTimeoutMs: m.mediaTimeoutMs,
+    });
+  }
+
+  // ---------------------------------------------------------------- addressing
+
+  #publicHost(): string {
+    if (this.#options.publicAddress !== undefined) return this.#options.publicAddress;
+    const first = this.#transport.addresses[0];
+    if (first === undefined) return '127.0.0.1';
+    const sentBy = this.#transport.viaSentBy(first.protocol);
+    return sentBy.startsWith('[') ? sentBy.slice(1, sentBy.indexOf(']')) : sentBy.slice(0, sentBy.lastIndexOf(':'));
+  }
+
+  #mediaAddress(): string {
+    if (this.#options.publicAddress !== undefined) return this.#options.publicAddress;
+    const h = this.#options.rtpHost;
+    return h === '0.0.0.0' || h === '::' || isIP(h) === 0 ? this.#publicHost() : h;
+  }
+
+  /** Our Contact for requests and dialogs over `protocol` (RFC 3261 §8.1.1.8). */
+  #contact(protocol: SipProtocol): string {
+    const bound = this.#transport.addresses.find((a) => a.protocol === protocol) ?? this.#transport.addresses[0]!;
+    const param = bound.protocol === 'udp' ? '' : `;transport=${bound.protocol}`;
+    return `<sip:${this.#options.user}@${hostPort(this.#publicHost(), bound.port)}${param}>`;
+  }
+
+  #log(entry: LogEntry): void {
+    if (logChannel.hasSubscribers) logChannel.publish(entry);
+    try {
+      this.#options.logger?.(entry);
+    } catch {
+      // A throwing logger must not break what it logs.
+    }
+  }
+}
