@@ -60,7 +60,7 @@ const readJson = (file) => {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`tsconfig-refs: ${relative(root, file)} is not plain JSON (${e.message})`);
+    throw new Error(`tsconfig-refs: ${relative(root, file)} is not plain JSON (${e.message})`, { cause: e });
   }
 };
 // Two-space JSON, with each `{ "path": ... }` reference kept on one line.

@@ -50,7 +50,7 @@ function rate(fn: () => void, units: number): Rate {
   let calls = 0;
   const wall0 = performance.now();
   const cpu0 = process.cpuUsage();
-  let cpuMs = 0;
+  let cpuMs: number;
   do {
     for (let i = 0; i < 50; i++) fn();
     calls += 50;

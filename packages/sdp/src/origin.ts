@@ -21,7 +21,7 @@ export function nextOrigin(previous: string | SdpOrigin | undefined): SdpOrigin 
     try {
       origin = parseSessionDescription(previous).origin;
     } catch (e) {
-      throw new TypeError(`previous is not an SDP description: ${(e as Error).message}`);
+      throw new TypeError(`previous is not an SDP description: ${(e as Error).message}`, { cause: e });
     }
   } else if (
     typeof previous === 'object' &&

@@ -74,7 +74,7 @@ function timeSlice(cell: Cell, ms: number): [number, number] {
   const n = cell.batch;
   let iters = 0;
   const t0 = performance.now();
-  let t = t0;
+  let t: number;
   do {
     sink += run(cell, n);
     iters += n;

@@ -40,7 +40,9 @@ export function runRejects(adapters: readonly ParserAdapter[], suites: readonly 
           v = adapter.reject(f.bytes);
         } catch (e) {
           // An adapter bug must not pass for a rejection.
-          throw new Error(`${adapter.id} on ${f.name}: ${e instanceof Error ? e.message : String(e)}`);
+          throw new Error(`${adapter.id} on ${f.name}: ${e instanceof Error ? e.message : String(e)}`, {
+            cause: e,
+          });
         }
         verdicts[f.name] = v;
         if (v.parseRejects) parseRejected++;

@@ -49,7 +49,6 @@ export async function measureUdpCeiling(options: UdpCeilingOptions = {}): Promis
     }
   };
   const t0 = performance.now();
-  let t1 = t0;
   rx.on('message', () => {
     if (!running) return;
     received++;
@@ -66,7 +65,7 @@ export async function measureUdpCeiling(options: UdpCeilingOptions = {}): Promis
   fill();
   await new Promise<void>((r) => setTimeout(r, durationMs));
   running = false;
-  t1 = performance.now();
+  const t1 = performance.now();
   clearInterval(watchdog);
   await Promise.all([new Promise<void>((r) => rx.close(() => r())), new Promise<void>((r) => tx.close(() => r()))]);
   return { packetsPerSecond: received / ((t1 - t0) / 1000), sent, received, lost };

@@ -146,7 +146,7 @@ for (let r = 0; r < 256; r++) {
 // unrolled: Horner over the 16 bytes from the last, shifting Z by 8 bits per step).
 function gmul(y: Int32Array, m: Int32Array, x0: number, x1: number, x2: number, x3: number): void {
   let i = (x3 & 0xff) << 2;
-  let z0 = m[i]!, z1 = m[i + 1]!, z2 = m[i + 2]!, z3 = m[i + 3]!, r = 0;
+  let z0 = m[i]!, z1 = m[i + 1]!, z2 = m[i + 2]!, z3 = m[i + 3]!, r: number;
   r = z3 & 0xff;
   z3 = (z3 >>> 8) | (z2 << 24); z2 = (z2 >>> 8) | (z1 << 24); z1 = (z1 >>> 8) | (z0 << 24); z0 = (z0 >>> 8) ^ R8[r]!;
   i = ((x3 >>> 8) & 0xff) << 2;

@@ -29,14 +29,14 @@ export function buildSrtpHelper(): string {
       .split(/\s+/)
       .filter((f) => f.length > 0);
   } catch (e) {
-    throw new Error(`${LIBSRTP_INSTALL_HINT}. pkg-config --libs libsrtp2 failed: ${String(e)}`);
+    throw new Error(`${LIBSRTP_INSTALL_HINT}. pkg-config --libs libsrtp2 failed: ${String(e)}`, { cause: e });
   }
   const out = join(mkdtempSync(join(tmpdir(), 'trunkline-srtp-')), 'srtp-helper');
   try {
     execFileSync('cc', ['-O2', '-o', out, join(here, 'srtp-helper.c'), ...flags], { stdio: 'pipe' });
   } catch (e) {
     const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? String(e);
-    throw new Error(`${LIBSRTP_INSTALL_HINT}. Compiling srtp-helper.c failed: ${stderr}`);
+    throw new Error(`${LIBSRTP_INSTALL_HINT}. Compiling srtp-helper.c failed: ${stderr}`, { cause: e });
   }
   built = out;
   return out;
