@@ -51,6 +51,11 @@ export interface CallMediaOptions {
   readonly inbandDtmf?: boolean;
   /** Recording tap: both directions as decoded PCM at the app's rate (see `StereoWavRecorder`). */
   readonly record?: RecordingTap;
+  /**
+   * RTCP minimum report interval Tmin, ms (RFC 3550 §6.2: 5 s by default; a smaller one is allowed,
+   * e.g. to measure RTT sooner). Default 5000.
+   */
+  readonly rtcpMinIntervalMs?: number;
   /** RTCP canonical name (RFC 3550 §6.5.1). Default: random per call (RFC 7022 §4.2). */
   readonly cname?: string;
   /** Jitter-buffer delay bounds (ms). Defaults: min 20, initial 60, max 200. */
@@ -59,6 +64,13 @@ export interface CallMediaOptions {
   readonly previousKeyGraceMs?: number;
   /** A digit's RFC 4733 events end before the next starts; this is the pause between digits (ms). Default 50. */
   readonly dtmfGapMs?: number;
+  /**
+   * When a continuous writer (an echo, a bridge from another call) misses a tick mid-stream, its
+   * next frames may go out up to this late, back to back, instead of being split by inserted
+   * silence (which would add a frame of latency for the rest of the call). Default 60 ms; 0 turns
+   * it off. The receiver's jitter buffer absorbs the lateness.
+   */
+  readonly lateWriteToleranceMs?: number;
   /** Clock and timers; default `performance.now()` and the global timers (tests inject virtual ones). */
   readonly timers?: PacerTimers;
 }
@@ -145,6 +157,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   readonly #oneWayMs: number;
   readonly #record: RecordingTap | undefined;
   readonly #cname: string;
+  readonly #rtcpMinIntervalMs: number;
   readonly #jitterOptions: CallMediaOptions['jitter'];
   readonly #dtmfGapMs: number;
   readonly #queue: PlayoutQueue;
@@ -177,6 +190,12 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   #dtmfActive: DtmfRequest | undefined;
   #dtmfTone = 0;
   #canSend = false;
+  /** Pacer slots held for a late writer (see `lateWriteToleranceMs`), and their bound. */
+  #owed = 0;
+  #maxOwed = 0;
+  /** The last frame sent came from the app (not silence). */
+  #writing = false;
+  readonly #lateWriteMs: number;
   #canReceive = false;
   #talkspurt = false;
   #lastRtpAt = 0;
@@ -215,6 +234,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     this.#record = options.record;
     this.#cname = options.cname ?? randomBytes(12).toString('base64url');
     this.#jitterOptions = options.jitter;
+    this.#rtcpMinIntervalMs = options.rtcpMinIntervalMs ?? 5000;
+    this.#lateWriteMs = options.lateWriteToleranceMs ?? 60;
     this.#dtmfGapMs = options.dtmfGapMs ?? 50;
     this.#queue = new PlayoutQueue({
       sampleRate: CODEC_RATE,
@@ -296,7 +317,10 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     if (previous === undefined) {
       this.#oneWay = new OneWayAudioDetector(now, { thresholdMs: this.#oneWayMs });
       // RFC 3550 §6: RTCP SR/RR through the same socket (so SRTCP when keyed, rtcp-mux when agreed).
-      const rtcp = new RtcpSession({ socket: this.#socket, stats: this.#stats, localSsrc: this.#seq.ssrc, cname: this.#cname, clockRate: CODEC_RATE, timers: this.#timers });
+      const rtcp = new RtcpSession({
+        socket: this.#socket, stats: this.#stats, localSsrc: this.#seq.ssrc, cname: this.#cname, clockRate: CODEC_RATE, timers: this.#timers,
+        scheduler: { minIntervalMs: this.#rtcpMinIntervalMs },
+      });
       rtcp.on('error', (e) => this.#emitSafe('error', e));
     }
     // The pacer starts (tick 0 at once) after the RTCP session listens, so every packet is counted.
@@ -403,7 +427,10 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
 
   #setPtime(ptime: number): void {
     const n = (ptime * CODEC_RATE) / 1000;
+    this.#seq.skip(this.#owed * this.#frameSamples); // slots held under the old ptime become a gap
+    this.#owed = 0;
     this.#frameSamples = n;
+    this.#maxOwed = Math.floor(this.#lateWriteMs / ptime);
     this.#sendFrame = new Int16Array(n);
     this.#sendPayload = new Uint8Array(n);
     this.#outDecoded = new Int16Array(n);
@@ -444,23 +471,55 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     const n = this.#frameSamples;
     if (!this.#canSend || this.#socket.remote === undefined) {
       // Held: queued audio waits; the media clock runs on (RFC 3550 §5.1).
-      this.#seq.skip(n);
+      this.#seq.skip(n * (this.#owed + 1));
+      this.#owed = 0;
+      this.#writing = false;
       this.#talkspurt = false;
       return;
     }
+    if (this.#owed > 0 && (this.#dtmfActive !== undefined || this.#dtmfQueue.length > 0)) this.#payOwedWithSilence(now);
     if (this.#sendDtmfTick()) return;
     const frame = this.#sendFrame;
-    const audible = this.#queue.next(frame);
-    if (!audible && !this.#sendSilence) {
-      this.#seq.skip(n);
+    if (this.#queue.next(frame)) {
+      this.#sendAudio(frame, true, now);
+      // A continuous writer (echo, bridge) that missed ticks catches up: its frames take the held slots.
+      while (this.#owed > 0 && this.#queue.next(frame)) {
+        this.#owed--;
+        this.#sendAudio(frame, true, now);
+      }
+      this.#writing = true;
+      return;
+    }
+    if (this.#writing && this.#owed < this.#maxOwed) {
+      // Mid-stream and nothing queued: most likely the writer is a tick late (a timer stall ran
+      // two ticks back to back). Hold this slot rather than split its audio with silence.
+      this.#owed++;
+      return;
+    }
+    this.#owed++;
+    this.#payOwedWithSilence(now);
+  }
+
+  /** Gives up on late audio: the held slots (and this tick's) become silence, or a gap in the media clock. */
+  #payOwedWithSilence(now: number): void {
+    const slots = this.#owed;
+    this.#owed = 0;
+    this.#writing = false;
+    if (!this.#sendSilence) {
+      this.#seq.skip(this.#frameSamples * slots);
       this.#talkspurt = false;
       this.#oneWay?.onSent(now, true);
       return;
     }
-    if (!audible) frame.fill(0);
+    const frame = this.#sendFrame;
+    frame.fill(0);
+    for (let i = 0; i < slots; i++) this.#sendAudio(frame, false, now);
+  }
+
+  #sendAudio(frame: Int16Array, audible: boolean, now: number): void {
     const codec = this.#codec!;
     const payload = codec.encode(frame, this.#sendPayload);
-    const h = this.#seq.next(n);
+    const h = this.#seq.next(this.#frameSamples);
     const p = this.#packet;
     // RFC 3551 §4.1: the marker bit flags the first packet of a talkspurt.
     p.marker = !this.#talkspurt;
@@ -676,6 +735,8 @@ function validate(o: CallMediaOptions): void {
   if (o.oneWayAudioMs !== undefined && !(o.oneWayAudioMs > 0 && Number.isFinite(o.oneWayAudioMs))) throw new TypeError('options.oneWayAudioMs must be a positive number');
   if (o.dtmfGapMs !== undefined && !(Number.isInteger(o.dtmfGapMs) && o.dtmfGapMs >= 0 && o.dtmfGapMs <= 1000)) throw new TypeError('options.dtmfGapMs must be an integer in 0..1000');
   if (o.record !== undefined && typeof o.record.onFrame !== 'function') throw new TypeError('options.record must have an onFrame function');
+  if (o.rtcpMinIntervalMs !== undefined && !(o.rtcpMinIntervalMs >= 100 && Number.isFinite(o.rtcpMinIntervalMs))) throw new TypeError('options.rtcpMinIntervalMs must be a finite number ≥ 100');
+  if (o.lateWriteToleranceMs !== undefined && !(o.lateWriteToleranceMs >= 0 && o.lateWriteToleranceMs <= 1000)) throw new TypeError('options.lateWriteToleranceMs must be within 0..1000');
   if (o.cname !== undefined && (typeof o.cname !== 'string' || o.cname.length === 0)) throw new TypeError('options.cname must be a non-empty string');
 }
 
