@@ -18,6 +18,7 @@ import {
   where,
 } from './header-values.js';
 import type { Credentials } from './types.js';
+import { requireString } from './arguments.js';
 
 /** A challenge or credentials value; `token68` is set for the RFC 7235 `scheme token68` form. */
 export interface AuthValue extends Credentials {
@@ -57,6 +58,7 @@ function bad(code: 'BAD_HEADER_VALUE' | 'BAD_PARAMETER', i: number, what: string
  * parseCredentials('Digest realm="atlanta.com", nonce="84a4cc6f", qop="auth"').params.get('qop') // 'auth'
  */
 export function parseCredentials(text: string, header?: string): AuthValue {
+  requireString(text, 'parseCredentials: text');
   const end = trimLwsEnd(text, 0, text.length);
   let i = skipLws(text, 0, end);
   const s0 = i;

@@ -4,6 +4,7 @@
 import { SipParseError } from './errors.js';
 import { describeChar, isTokenChar, opts, skipLws, trimLwsEnd } from './header-values.js';
 import type { CSeq } from './types.js';
+import { requireString } from './arguments.js';
 
 const H = 'CSeq';
 
@@ -29,6 +30,7 @@ function bad(i: number, what: string): SipParseError {
  * parseCSeq('4711 INVITE') // { seq: 4711, method: 'INVITE' }
  */
 export function parseCSeq(text: string): CSeq {
+  requireString(text, 'parseCSeq: text');
   const end = trimLwsEnd(text, 0, text.length);
   let i = skipLws(text, 0, end);
   const d0 = i;

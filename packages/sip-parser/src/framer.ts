@@ -18,6 +18,7 @@ import { LOWER } from './header-names.js';
 import type { SipRequest, SipResponse } from './message.js';
 import { parseMessage, resolveLimits } from './parse.js';
 import type { ParseLimits } from './types.js';
+import { requireBytes } from './arguments.js';
 
 /** What {@link StreamFramer.push} reports. */
 export type FramerEvent =
@@ -141,6 +142,7 @@ export class StreamFramer {
    * chunk is not retained (bytes are copied as needed).
    */
   push(chunk: Uint8Array): FramerEvent[] {
+    requireBytes(chunk, 'StreamFramer.push: chunk');
     const events: FramerEvent[] = [];
     if (this.error !== null || chunk.length === 0) return events;
     // Work on the chunk itself when nothing is pending, else on the buffer.

@@ -8,6 +8,7 @@
 import { SipParseError } from './errors.js';
 import { TOKEN, asciiLower } from './charset.js';
 import type { Param } from './types.js';
+import { requireString } from './arguments.js';
 
 /** @internal gen-value characters outside quoted-strings: token / host (incl. `[` `]` `:` of IPv6). */
 export const GEN_VALUE = (() => {
@@ -181,6 +182,7 @@ export function unquoteRange(text: string, start: number, end: number): string {
  * @throws SipParseError BAD_QUOTED_STRING when unterminated or followed by other text.
  */
 export function unquote(text: string, header?: string): string {
+  requireString(text, 'unquote: text');
   if (text.charCodeAt(0) !== 0x22) return text;
   const end = quotedStringEnd(text, 0, text.length, header);
   if (end !== text.length) {
@@ -200,6 +202,7 @@ export function unquote(text: string, header?: string): string {
  * @throws TypeError when `text` holds CR or LF, which no quoted-string can carry.
  */
 export function quote(text: string): string {
+  requireString(text, 'quote: text');
   let out = '"';
   let seg = 0;
   for (let i = 0; i < text.length; i++) {
@@ -290,6 +293,7 @@ function emptyElement(offset: number, header: string | undefined): SipParseError
  * splitHeaderValues('"Doe, J" <sip:j@x>, <sip:k@y>') // ['"Doe, J" <sip:j@x>', '<sip:k@y>']
  */
 export function splitHeaderValues(text: string, header?: string): string[] {
+  requireString(text, 'splitHeaderValues: text');
   return splitHeaderValueSpans(text, header).map(([s, e]) => text.slice(s, e));
 }
 
@@ -315,6 +319,7 @@ export interface ParamsResult {
  * @throws SipParseError BAD_PARAMETER on an empty name (`;;`) or a missing value after `=`.
  */
 export function parseParams(text: string, start: number, end: number = text.length, header?: string): ParamsResult {
+  requireString(text, 'parseParams: text');
   const params: Param[] = [];
   let i = start;
   for (;;) {

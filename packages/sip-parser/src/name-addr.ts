@@ -32,6 +32,7 @@ import {
 } from './header-values.js';
 import { formatUri, parseUriRange } from './uri.js';
 import { DEFAULT_LIMITS, type NameAddr, type Param, type Uri } from './types.js';
+import { requireString } from './arguments.js';
 
 /**
  * A {@link NameAddr} exactly as parsed; `formatNameAddr` trusts its `raw`.
@@ -75,6 +76,7 @@ export function parseNameAddr(
   header?: string,
   maxUriLength: number = DEFAULT_LIMITS.maxUriLength,
 ): NameAddr {
+  requireString(text, 'parseNameAddr: text');
   return parseNameAddrRange(text, 0, text.length, header, maxUriLength);
 }
 
@@ -211,6 +213,7 @@ export function parseContactList(
   header = 'Contact',
   maxUriLength: number = DEFAULT_LIMITS.maxUriLength,
 ): NameAddr[] | '*' {
+  requireString(text, 'parseContactList: text');
   const s = skipLws(text, 0, text.length);
   const e = trimLwsEnd(text, s, text.length);
   if (e - s === 1 && text.charCodeAt(s) === 0x2a) return '*';
@@ -228,6 +231,7 @@ export function parseNameAddrList(
   header = 'Route',
   maxUriLength: number = DEFAULT_LIMITS.maxUriLength,
 ): NameAddr[] {
+  requireString(text, 'parseNameAddrList: text');
   const spans = splitHeaderValueSpans(text, header);
   if (spans.length === 0) {
     throw new SipParseError('BAD_HEADER_VALUE', `${header}: expected at least one value at offset 0`, opts(0, header));

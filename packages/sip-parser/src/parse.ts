@@ -43,6 +43,7 @@ import {
 import { FLAG_FOLDED as FOLDED_FLAG, STRIDE as META_STRIDE, SipHeaders, latin1 } from './headers.js';
 import { SipRequest, SipResponse, isSipVersion } from './message.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './types.js';
+import { requireBytesOrString } from './arguments.js';
 
 /** How a message arrived; decides what an absent Content-Length means (§18.3). */
 export type TransportMode = 'datagram' | 'stream';
@@ -149,6 +150,7 @@ function tooLarge(len: number, limits: ParseLimits): never {
  * if (msg.isRequest) console.log(msg.method, msg.callId, msg.cseq?.seq); // OPTIONS a1 1
  */
 export function parseMessage(data: Uint8Array | string, options?: ParseOptions): SipRequest | SipResponse {
+  requireBytesOrString(data, 'parseMessage: data');
   const limits = resolveLimits(options?.limits);
   let bytes: Uint8Array;
   // The string view of the bytes; for an ASCII string (UTF-8 length equals
@@ -177,6 +179,7 @@ export function parseMessage(data: Uint8Array | string, options?: ParseOptions):
  * or the {@link SipParseError}. Options that are API misuse still throw TypeError.
  */
 export function tryParseMessage(data: Uint8Array | string, options?: ParseOptions): ParseResult {
+  requireBytesOrString(data, 'tryParseMessage: data');
   try {
     return { ok: true, message: parseMessage(data, options) };
   } catch (e) {

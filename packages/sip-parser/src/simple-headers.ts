@@ -26,6 +26,7 @@ import {
 } from './header-values.js';
 import { parseNameAddr } from './name-addr.js';
 import type { NameAddr, Param, RAck, ReasonValue, Replaces, SessionExpires } from './types.js';
+import { requireString } from './arguments.js';
 
 const MAX_U32 = 0xffff_ffff;
 
@@ -77,6 +78,7 @@ function wholeNumber(text: string, max: number, what: string, header: string | u
  * @throws SipParseError BAD_NUMBER.
  */
 export function parseUInt32(text: string, header?: string): number {
+  requireString(text, 'parseUInt32: text');
   return wholeNumber(text, MAX_U32, 'number', header);
 }
 
@@ -87,6 +89,7 @@ export function parseUInt32(text: string, header?: string): number {
  * @throws SipParseError BAD_NUMBER.
  */
 export function parseMaxForwards(text: string, header = 'Max-Forwards'): number {
+  requireString(text, 'parseMaxForwards: text');
   return wholeNumber(text, 255, 'Max-Forwards', header);
 }
 
@@ -99,6 +102,7 @@ export function parseMaxForwards(text: string, header = 'Max-Forwards'): number 
  * @throws SipParseError BAD_NUMBER.
  */
 export function parseExpires(text: string, header = 'Expires'): number {
+  requireString(text, 'parseExpires: text');
   return wholeNumber(text, MAX_U32, 'delta-seconds', header);
 }
 
@@ -114,6 +118,7 @@ export function parseExpires(text: string, header = 'Expires'): number {
  * @throws SipParseError BAD_HEADER_VALUE on an empty element or a non-token.
  */
 export function parseTokenList(text: string, header?: string): string[] {
+  requireString(text, 'parseTokenList: text');
   const out: string[] = [];
   const end = trimLwsEnd(text, 0, text.length);
   let i = skipLws(text, 0, end);
@@ -161,6 +166,7 @@ function deltaWithParams(
  * @throws SipParseError BAD_NUMBER, BAD_PARAMETER (refresher neither uac nor uas), BAD_HEADER_VALUE.
  */
 export function parseSessionExpires(text: string, header = 'Session-Expires'): SessionExpires {
+  requireString(text, 'parseSessionExpires: text');
   const { value, params, start } = deltaWithParams(text, header, 'delta-seconds');
   const r = findParam(params, 'refresher');
   let refresher: 'uac' | 'uas' | null = null;
@@ -184,6 +190,7 @@ export function parseSessionExpires(text: string, header = 'Session-Expires'): S
  * @throws SipParseError BAD_NUMBER, BAD_HEADER_VALUE.
  */
 export function parseMinSE(text: string, header = 'Min-SE'): number {
+  requireString(text, 'parseMinSE: text');
   return deltaWithParams(text, header, 'delta-seconds').value;
 }
 
@@ -194,6 +201,7 @@ export function parseMinSE(text: string, header = 'Min-SE'): number {
  * @throws SipParseError BAD_NUMBER.
  */
 export function parseRSeq(text: string, header = 'RSeq'): number {
+  requireString(text, 'parseRSeq: text');
   const v = wholeNumber(text, MAX_U32, 'response-num', header);
   if (v === 0) throw badNumber(skipLws(text, 0, text.length), 'response-num must be at least 1', header);
   return v;
@@ -205,6 +213,7 @@ export function parseRSeq(text: string, header = 'RSeq'): number {
  * @throws SipParseError BAD_NUMBER, BAD_HEADER_VALUE.
  */
 export function parseRAck(text: string, header = 'RAck'): RAck {
+  requireString(text, 'parseRAck: text');
   const end = trimLwsEnd(text, 0, text.length);
   let i = skipLws(text, 0, end);
   const r0 = i;
@@ -240,6 +249,7 @@ export function parseRAck(text: string, header = 'RAck'): RAck {
  * @throws SipParseError BAD_HEADER_VALUE, BAD_NUMBER, BAD_PARAMETER, BAD_QUOTED_STRING.
  */
 export function parseReason(text: string, header = 'Reason'): ReasonValue {
+  requireString(text, 'parseReason: text');
   return reasonRange(text, 0, text.length, header);
 }
 
@@ -279,6 +289,7 @@ function numberParam(v: string, text: string, from: number, what: string, header
  * @throws SipParseError as {@link parseReason}; BAD_HEADER_VALUE when empty.
  */
 export function parseReasonList(text: string, header = 'Reason'): ReasonValue[] {
+  requireString(text, 'parseReasonList: text');
   const spans = splitHeaderValueSpans(text, header);
   if (spans.length === 0) throw badValue(0, 'expected at least one reason-value', header);
   return spans.map(([s, e]) => reasonRange(text, s, e, header));
@@ -311,6 +322,7 @@ function isWordChar(c: number): boolean {
  * @throws SipParseError BAD_HEADER_VALUE, BAD_PARAMETER.
  */
 export function parseReplaces(text: string, header = 'Replaces'): Replaces {
+  requireString(text, 'parseReplaces: text');
   const end = trimLwsEnd(text, 0, text.length);
   const c0 = skipLws(text, 0, end);
   let i = c0;
@@ -343,6 +355,7 @@ export function parseReplaces(text: string, header = 'Replaces'): Replaces {
  * @throws SipParseError as {@link parseNameAddr}.
  */
 export function parseReferTo(text: string, header = 'Refer-To'): NameAddr {
+  requireString(text, 'parseReferTo: text');
   return parseNameAddr(text, header);
 }
 
@@ -368,6 +381,7 @@ export interface RetryAfter {
  * @throws SipParseError BAD_NUMBER, BAD_HEADER_VALUE, BAD_PARAMETER.
  */
 export function parseRetryAfter(text: string, header = 'Retry-After'): RetryAfter {
+  requireString(text, 'parseRetryAfter: text');
   const end = trimLwsEnd(text, 0, text.length);
   let i = scanNumber(text, skipLws(text, 0, end), end, MAX_U32, 'delta-seconds', header);
   const deltaSeconds = lastNumber;
@@ -432,6 +446,7 @@ export interface WarningValue {
  * @throws SipParseError BAD_NUMBER, BAD_HEADER_VALUE, BAD_QUOTED_STRING.
  */
 export function parseWarning(text: string, header = 'Warning'): WarningValue[] {
+  requireString(text, 'parseWarning: text');
   const spans = splitHeaderValueSpans(text, header);
   if (spans.length === 0) throw badValue(0, 'expected at least one warning-value', header);
   const out: WarningValue[] = [];

@@ -11,6 +11,7 @@ import { SipParseError } from './errors.js';
 import { HEX, HNV_CHAR, HOST_CHAR, PARAM_CHAR, PASSWORD_CHAR, USER_CHAR, asciiLower } from './charset.js';
 import { NO_PARAMS, describeChar, indexOfIn, opts, where } from './header-values.js';
 import { DEFAULT_LIMITS, type AbsoluteUri, type Param, type SipUri, type TelUri, type Uri } from './types.js';
+import { requireString } from './arguments.js';
 
 function table(chars: string, base?: Uint8Array): Uint8Array {
   const t = new Uint8Array(256);
@@ -104,6 +105,7 @@ function unexpected(text: string, i: number, context: string, header: string | u
  * parseUri('sip:alice@atlanta.com;transport=tcp').params // [{ name: 'transport', value: 'tcp' }]
  */
 export function parseUri(text: string, maxLength: number = DEFAULT_LIMITS.maxUriLength): Uri {
+  requireString(text, 'parseUri: text');
   return parseUriRange(text, 0, text.length, maxLength, undefined);
 }
 
@@ -113,6 +115,7 @@ export function parseUri(text: string, maxLength: number = DEFAULT_LIMITS.maxUri
  * @throws SipParseError BAD_URI when the scheme is not sip or sips.
  */
 export function parseSipUri(text: string, maxLength: number = DEFAULT_LIMITS.maxUriLength): SipUri {
+  requireString(text, 'parseSipUri: text');
   const uri = parseUri(text, maxLength);
   if (uri.kind !== 'sip') {
     throw new SipParseError('BAD_URI', `URI: expected a sip or sips URI, got scheme "${uri.scheme}" at offset 0`, {

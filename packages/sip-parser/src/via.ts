@@ -17,6 +17,7 @@ import {
 import { TOKEN } from './charset.js';
 import { ipv6Groups, isIPv4, scanHost, scanPort, scannedPort } from './uri.js';
 import type { Param, Via } from './types.js';
+import { requireString } from './arguments.js';
 
 const H = 'Via';
 
@@ -75,6 +76,7 @@ class ParsedVia implements Via {
  * parseVia('SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds').branch // 'z9hG4bK776asdhds'
  */
 export function parseVia(text: string): Via {
+  requireString(text, 'parseVia: text');
   return parseViaRange(text, 0, text.length);
 }
 
@@ -371,6 +373,7 @@ function checkMaddr(p: Param, text: string, from: number): void {
  * @throws SipParseError BAD_VIA when empty; BAD_HEADER_VALUE on an empty element (RFC 4475 badinv01).
  */
 export function parseViaList(text: string): Via[] {
+  requireString(text, 'parseViaList: text');
   const spans = splitHeaderValueSpans(text, H);
   if (spans.length === 0) throw bad(0, 'expected at least one via-parm');
   const out: Via[] = [];
