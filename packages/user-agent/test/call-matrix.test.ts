@@ -1,0 +1,48 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { UserAgent, UserAgentOptions } from '../src/index.js';
+import { loopbackCert } from './support/certs.js';
+import { answerWithEcho, chirpRoundTrip, testAgent, uriOf } from './support/ua.js';
+
+const agents: UserAgent[] = [];
+afterAll(async () => {
+  await Promise.all(agents.splice(0).map((a) => a.close()));
+});
+
+function agentOptions(protocol: 'udp' | 'tcp' | 'tls', srtp: 'off' | 'mandatory'): Partial<UserAgentOptions> {
+  const { cert, key } = loopbackCert();
+  return {
+    transports: [protocol === 'tls' ? { protocol, port: 0, cert, key } : { protocol, port: 0 }],
+    tlsClient: { ca: cert },
+    // SDES keys may only cross cleartext signalling when allowed (RFC 4568 §8.3): needed for SRTP over UDP/TCP.
+    media: { srtp, allowSdesOverCleartext: protocol !== 'tls' },
+  };
+}
+
+describe('RFC 3261 calls between two user agents: UDP, TCP and TLS, each with SRTP off and mandatory (RFC 4568)', () => {
+  for (const protocol of ['udp', 'tcp', 'tls'] as const) {
+    for (const srtp of ['off', 'mandatory'] as const) {
+      it(`${protocol} / SRTP ${srtp}: echo of a chirp comes back; metrics plausible; BYE ends both sides`, async () => {
+        const callee = await testAgent(agentOptions(protocol, srtp));
+        const caller = await testAgent(agentOptions(protocol, srtp));
+        agents.push(callee, caller);
+        answerWithEcho(callee);
+        const inboundEnded = new Promise((resolve) => callee.once('call', (c) => c.once('ended', resolve)));
+        const call = await caller.invite(uriOf(callee, protocol));
+        expect(call.transport).toBe(protocol);
+        const echo = await chirpRoundTrip(call);
+        expect(echo.piecesOk).toBeGreaterThanOrEqual(0.8);
+        const m = call.metrics.media!;
+        expect(m.srtpSuite).toBe(srtp === 'off' ? null : 'AES_CM_128_HMAC_SHA1_80');
+        expect(m.packetsReceived).toBeGreaterThan(100);
+        expect(m.lossPercent).toBe(0);
+        expect(m.jitterMs).toBeLessThan(30);
+        expect(m.mos).toBeGreaterThan(4);
+        expect(m.drops.unprotect).toBe(0);
+        await call.hangup();
+        expect(await inboundEnded).toMatchObject({ by: 'remote', reason: 'hangup' });
+        expect(call.metrics).toMatchObject({ endReason: 'hangup', endedBy: 'local' });
+        expect(call.metrics.durationMs).toBeGreaterThan(4000);
+      });
+    }
+  }
+});
