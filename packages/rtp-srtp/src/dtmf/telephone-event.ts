@@ -1,4 +1,5 @@
 import { RtpParseError } from '../rtp/errors.js';
+import { requireBytes } from '../arguments.js';
 
 /**
  * RFC 4733 §2.3 telephone-event payload.
@@ -31,6 +32,7 @@ export const TELEPHONE_EVENT_SIZE = 4;
  * @throws RtpParseError with code BAD_TELEPHONE_EVENT if shorter than 4 bytes
  */
 export function parseTelephoneEvent(payload: Uint8Array): TelephoneEvent {
+  requireBytes(payload, 'parseTelephoneEvent: payload');
   if (payload.length < TELEPHONE_EVENT_SIZE) {
     throw new RtpParseError('BAD_TELEPHONE_EVENT', `telephone-event payload of ${payload.length} bytes is shorter than 4`, 0);
   }

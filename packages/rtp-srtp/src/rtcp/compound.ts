@@ -7,6 +7,7 @@ import {
   type RtcpSdesChunk,
   type RtcpSdesItem,
 } from './packet.js';
+import { requireBytes } from '../arguments.js';
 
 /** Options for {@link parseRtcp}. */
 export interface ParseRtcpOptions {
@@ -39,6 +40,7 @@ const REPORT_BLOCK_SIZE = 24;
  * @throws RtpParseError on malformed input
  */
 export function parseRtcp(buf: Uint8Array, options: ParseRtcpOptions = {}): RtcpPacket[] {
+  requireBytes(buf, 'parseRtcp: buf');
   const maxPackets = options.maxPackets ?? 32;
   if (!Number.isInteger(maxPackets) || maxPackets < 1) throw new RangeError('maxPackets must be a positive integer');
   const out: RtcpPacket[] = [];

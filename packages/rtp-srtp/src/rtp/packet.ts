@@ -6,6 +6,7 @@ import {
   writeHeaderExtension,
   type RtpHeaderExtension,
 } from './header-extension.js';
+import { requireBytes } from '../arguments.js';
 
 /**
  * An RTP data packet (RFC 3550 §5.1).
@@ -60,6 +61,7 @@ export const RTP_HEADER_SIZE = 12;
  * @throws RtpParseError on malformed input (codes TRUNCATED, BAD_VERSION, BAD_PADDING, BAD_EXTENSION)
  */
 export function parseRtp(buf: Uint8Array): RtpPacket {
+  requireBytes(buf, 'parseRtp: buf');
   if (buf.length < RTP_HEADER_SIZE) throw new RtpParseError('TRUNCATED', `RTP packet of ${buf.length} bytes is shorter than the fixed header`, 0);
   const b0 = buf[0] ?? 0;
   const b1 = buf[1] ?? 0;

@@ -1,5 +1,6 @@
 import { createCipheriv } from 'node:crypto';
 import { srtpProfileParameters, type SrtpProfile } from './profiles.js';
+import { requireBytes } from '../arguments.js';
 
 /** Session keys for one of SRTP or SRTCP (RFC 3711 §4.3). */
 export interface SrtpSessionKeys {
@@ -66,6 +67,8 @@ export function deriveSrtpKeys(
   masterKey: Uint8Array,
   masterSalt: Uint8Array,
 ): SrtpDerivedKeys {
+  requireBytes(masterKey, 'masterKey');
+  requireBytes(masterSalt, 'masterSalt');
   const params = srtpProfileParameters(profile);
   if (masterKey.length !== params.keyLength) {
     throw new RangeError(`${profile} needs a ${params.keyLength}-byte master key, got ${masterKey.length}`);

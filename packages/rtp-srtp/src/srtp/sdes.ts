@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isSrtpProfile, srtpProfileParameters, type SrtpProfile } from './profiles.js';
 import { SrtpError } from './srtp-error.js';
+import { requireString } from '../arguments.js';
 
 /**
  * SDP Security Descriptions key material (RFC 4568). The `inline` key-params of an `a=crypto`
@@ -164,6 +165,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * @throws SrtpError `MALFORMED` for anything that does not match the grammar
  */
 export function parseCryptoAttribute(value: string): CryptoAttribute {
+  requireString(value, 'parseCryptoAttribute: value');
   let v = value.trim();
   if (v.startsWith('a=crypto:')) v = v.slice('a=crypto:'.length);
   const fields = v.split(/[ \t]+/);

@@ -7,6 +7,7 @@ import { ReplayWindow } from './replay-window.js';
 import { sdesMkiBytes, type SdesMki } from './sdes.js';
 import { SrtpError } from './srtp-error.js';
 import { AES_CM_IV, AES_GCM_IV, srtpIv } from './srtp-iv.js';
+import { requireBytes } from '../arguments.js';
 
 /** Options of {@link SrtpContext}. */
 export interface SrtpContextOptions {
@@ -256,6 +257,7 @@ export class SrtpContext {
    * @throws RangeError when `out` is too small
    */
   protect(rtp: Uint8Array, out?: Uint8Array): Uint8Array {
+    requireBytes(rtp, 'SrtpContext.protect: rtp');
     const dst = out ?? new Uint8Array(rtp.length + this.rtpOverhead);
     return dst.subarray(0, this.protectInto(rtp, dst));
   }
@@ -268,6 +270,8 @@ export class SrtpContext {
    * @returns the number of bytes written to `out`
    */
   protectInto(rtp: Uint8Array, out: Uint8Array): number {
+    requireBytes(rtp, 'SrtpContext.protectInto: rtp');
+    requireBytes(out, 'SrtpContext.protectInto: out');
     const len = rtp.length;
     if (len > MAX_PACKET) throw new RangeError(`RTP packet of ${len} bytes exceeds ${MAX_PACKET}`);
     const hl = rtpHeaderLength(rtp, len);
@@ -320,6 +324,7 @@ export class SrtpContext {
    * @throws RangeError when `out` is too small
    */
   unprotect(srtp: Uint8Array, out?: Uint8Array): Uint8Array {
+    requireBytes(srtp, 'SrtpContext.unprotect: srtp');
     const dst = out ?? new Uint8Array(Math.max(0, srtp.length - this.rtpOverhead));
     return dst.subarray(0, this.unprotectInto(srtp, dst));
   }
@@ -331,6 +336,8 @@ export class SrtpContext {
    * @returns the number of bytes written to `out`
    */
   unprotectInto(srtp: Uint8Array, out: Uint8Array): number {
+    requireBytes(srtp, 'SrtpContext.unprotectInto: srtp');
+    requireBytes(out, 'SrtpContext.unprotectInto: out');
     const p = this.#params;
     const len = srtp.length;
     const mkiLen = this.#mki.length;
@@ -397,6 +404,7 @@ export class SrtpContext {
    * @throws RangeError when `out` is too small
    */
   protectRtcp(rtcp: Uint8Array, out?: Uint8Array): Uint8Array {
+    requireBytes(rtcp, 'SrtpContext.protectRtcp: rtcp');
     const len = rtcp.length;
     if (len > MAX_PACKET) throw new RangeError(`RTCP packet of ${len} bytes exceeds ${MAX_PACKET}`);
     if (len < 8 || rtcp[0]! >>> 6 !== 2) throw new SrtpError('MALFORMED', 'not an RTCP version 2 packet');
@@ -457,6 +465,7 @@ export class SrtpContext {
    * @throws RangeError when `out` is too small
    */
   unprotectRtcp(srtcp: Uint8Array, out?: Uint8Array): Uint8Array {
+    requireBytes(srtcp, 'SrtpContext.unprotectRtcp: srtcp');
     const p = this.#params;
     const len = srtcp.length;
     const mkiLen = this.#mki.length;
