@@ -166,6 +166,22 @@ export function failureCode(end: CallEnd): CallFailedCode {
   }
 }
 
+/** Why `answer()` of an inbound call failed, from how the call ended. */
+function inboundFailureCode(end: CallEnd): CallFailedCode {
+  switch (end.reason) {
+    case 'ack-timeout':
+      return 'CALL_TIMEOUT';
+    case 'cancelled':
+      return 'CALL_CANCELLED';
+    case 'not-acceptable':
+      return 'CALL_NOT_ACCEPTABLE';
+    case 'closed':
+      return 'CALL_CLOSED';
+    default:
+      return 'CALL_ENDED';
+  }
+}
+
 let nextCallNumber = 1;
 
 /**
@@ -205,6 +221,8 @@ export class Call extends EventEmitter<CallEvents> {
   #hangup: { reason: string | undefined; uui: string[] } = { reason: undefined, uui: [] };
   #endedEvent: CallEndedEvent | null = null;
   #remoteReason: string | null = null;
+  /** The reason phrase of the final non-2xx that ended an outbound attempt. */
+  #finalReasonPhrase: string | null = null;
   #remoteUui: CallUui[] = [];
   readonly #established: Promise<void>;
   #resolveEstablished!: () => void;
@@ -542,6 +560,7 @@ export class Call extends EventEmitter<CallEvents> {
     if (out === null) return;
     if (response.status >= 300) {
       this.#remoteReason = response.headers.get('Reason') ?? null;
+      this.#finalReasonPhrase = response.reason;
       this.#feed({ type: 'failed', status: response.status, reason: 'rejected' });
       return;
     }
@@ -717,8 +736,9 @@ export class Call extends EventEmitter<CallEvents> {
       this.#mediaClosed = media.close().catch((err: unknown) => this.#log('warn', 'media close failed', err));
     }
     this.#rejectEstablished(
-      new CallFailedError(this.direction === 'outbound' ? failureCode(end) : end.reason === 'ack-timeout' ? 'CALL_TIMEOUT' : end.reason === 'cancelled' ? 'CALL_CANCELLED' : end.reason === 'not-acceptable' ? 'CALL_NOT_ACCEPTABLE' : 'CALL_ENDED', `the call ended (${end.by}, ${end.reason}${end.status === null ? '' : `, ${end.status}`})`, {
+      new CallFailedError(this.direction === 'outbound' ? failureCode(end) : inboundFailureCode(end), `the call ended (${end.by}, ${end.reason}${end.status === null ? '' : `, ${end.status}`})`, {
         status: end.status,
+        reasonPhrase: this.#finalReasonPhrase,
         reasonHeader: this.#remoteReason,
       }),
     );
