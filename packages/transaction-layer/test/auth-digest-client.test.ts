@@ -86,8 +86,8 @@ describe('RFC 3261 §22.2 answering challenges', () => {
   it('RFC 3261 §22.2: no credentials for the realm is NO_CREDENTIALS', () => {
     const req = request('REGISTER', 'sip:example.com');
     const res = challengeResponse(req, 401, [['WWW-Authenticate', 'Digest realm="example.com", nonce="n"']]);
-    expect(() => answerChallenge(res, req, () => undefined)).toThrow(expect.objectContaining({ code: 'NO_CREDENTIALS' }));
-    expect(() => answerChallenge(res, req, { ...agent, realm: 'other.com' })).toThrow(expect.objectContaining({ code: 'NO_CREDENTIALS' }));
+    expect(() => answerChallenge(res, req, () => undefined)).toThrow(expect.objectContaining({ code: 'DIGEST_NO_CREDENTIALS' }));
+    expect(() => answerChallenge(res, req, { ...agent, realm: 'other.com' })).toThrow(expect.objectContaining({ code: 'DIGEST_NO_CREDENTIALS' }));
   });
 
   it('RFC 7616 §3.4.4: userhash is sent when the server offers it', () => {
@@ -150,7 +150,7 @@ describe('RFC 3261 §22 DigestClient state', () => {
     const r1 = request('REGISTER', 'sip:example.com', 1);
     const r2 = request('REGISTER', 'sip:example.com', 2);
     setAuthorization(r2, client.handleChallenge(challenge(r1, 'N1'), r1));
-    expect(() => client.handleChallenge(challenge(r2, 'N1'), r2)).toThrow(expect.objectContaining({ code: 'AUTH_REJECTED', realm: 'example.com' }));
+    expect(() => client.handleChallenge(challenge(r2, 'N1'), r2)).toThrow(expect.objectContaining({ code: 'DIGEST_AUTH_REJECTED', realm: 'example.com' }));
     // The realm's cache is dropped: nothing to pre-authenticate with.
     expect(client.authorize(request('REGISTER', 'sip:example.com', 3))).toEqual([]);
   });
@@ -160,7 +160,7 @@ describe('RFC 3261 §22 DigestClient state', () => {
     const r1 = request('REGISTER', 'sip:example.com', 1);
     const r2 = request('REGISTER', 'sip:example.com', 2);
     setAuthorization(r2, client.handleChallenge(challenge(r1, 'N1'), r1));
-    expect(() => client.handleChallenge(challenge(r2, 'N9'), r2)).toThrow(expect.objectContaining({ code: 'AUTH_REJECTED' }));
+    expect(() => client.handleChallenge(challenge(r2, 'N9'), r2)).toThrow(expect.objectContaining({ code: 'DIGEST_AUTH_REJECTED' }));
   });
 
   it('RFC 7616 §3.4: a pre-authenticated request (nc>1) challenged with a new nonce is answered afresh', () => {

@@ -60,7 +60,7 @@ describe('RFC 3261 §12.1 creating dialogs', () => {
     expect([uas.id.localTag, uas.id.remoteTag]).toEqual([uac.id.remoteTag, uac.id.localTag]);
     expect(dialogKey(uac.id)).toBe(dialogKey(dialogIdOf(responseToAlice(200, '8321234356'))!));
     const broken = responseToAlice(200, 'x', [], '<sip:bob@[bad');
-    expect(() => createUacDialog(aliceInvite(), broken)).toThrow(expect.objectContaining({ code: 'BAD_MESSAGE' }));
+    expect(() => createUacDialog(aliceInvite(), broken)).toThrow(expect.objectContaining({ code: 'DIALOG_BAD_MESSAGE' }));
   });
 });
 

@@ -149,6 +149,6 @@ describe('RFC 3261 §12.2.1.2 UAC behavior', () => {
     expect(receiveReliableProvisional(d, r('10')).verdict).toBe('retransmission');
     expect(receiveReliableProvisional(d, r('12')).verdict).toBe('out-of-order');
     expect(receiveReliableProvisional(d, r('11')).verdict).toBe('new');
-    expect(() => receiveReliableProvisional(d, r('x1'))).toThrow(expect.objectContaining({ code: 'BAD_MESSAGE' }));
+    expect(() => receiveReliableProvisional(d, r('x1'))).toThrow(expect.objectContaining({ code: 'DIALOG_BAD_MESSAGE' }));
   });
 });

@@ -40,7 +40,7 @@ describe('RFC 3263 §4.1 transport selection', () => {
 
   it('RFC 3263 §4.1: transport=udp in a SIPS URI is rejected', async () => {
     await expect(locate(sipUri('sips', 'example.com', null, { transport: 'udp' }), {})).rejects.toMatchObject({
-      code: 'UNSUPPORTED_TRANSPORT',
+      code: 'RESOLVER_UNSUPPORTED_TRANSPORT',
     });
   });
 
@@ -48,7 +48,7 @@ describe('RFC 3263 §4.1 transport selection', () => {
     await expect(locate(sipUri('sip', 'example.com', null, { transport: 'sctp' }), {})).rejects.toBeInstanceOf(ResolverError);
     await expect(
       locate(sipUri('sip', 'example.com', null, { transport: 'udp' }), {}, { preferTransports: ['tcp'] }),
-    ).rejects.toMatchObject({ code: 'UNSUPPORTED_TRANSPORT' });
+    ).rejects.toMatchObject({ code: 'RESOLVER_UNSUPPORTED_TRANSPORT' });
   });
 
   it('RFC 3263 §4.1: a numeric IPv4 host uses UDP (SIP) with no DNS at all', async () => {
@@ -181,18 +181,18 @@ describe('RFC 3263 §4.1 transport selection', () => {
         srv: { '_sip._udp.example.com': [{ name: '.', port: 0, priority: 0, weight: 0 }] },
         a: { 'example.com': ['192.0.2.1'] },
       }),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    ).rejects.toMatchObject({ code: 'RESOLVER_NOT_FOUND' });
   });
 
   it('RFC 3263 §4.2: nothing anywhere → ResolverError NOT_FOUND', async () => {
     const err = await locate(sipUri('sip', 'nowhere.example'), {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ResolverError);
-    expect(err).toMatchObject({ code: 'NOT_FOUND' });
+    expect(err).toMatchObject({ code: 'RESOLVER_NOT_FOUND' });
   });
 
   it('RFC 3263 §4.2: a failing query is survived; only if nothing resolves is it DNS_ERROR', async () => {
     const ok = await locate(sipUri('sip', 'example.com'), { failing: ['example.com'], srv: {}, a: {} }).catch((e: unknown) => e);
-    expect(ok).toMatchObject({ code: 'DNS_ERROR' });
+    expect(ok).toMatchObject({ code: 'RESOLVER_DNS_ERROR' });
     const { targets } = await locate(sipUri('sip', 'example.com'), {
       failing: ['_sips._tcp.example.com'],
       srv: { '_sip._udp.example.com': [{ name: 'u.example.com', port: 5060, priority: 0, weight: 0 }] },

@@ -37,7 +37,7 @@ describe('RFC 3263 §4.3 failover', () => {
   });
 
   it('RFC 3263 §4.3: an empty list is NOT_FOUND; bad options are TypeError', () => {
-    expect(() => new TargetIterator([])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => new TargetIterator([])).toThrow(expect.objectContaining({ code: 'RESOLVER_NOT_FOUND' }));
     expect(() => new TargetIterator([t('a')], { maxAttempts: 0 })).toThrow(TypeError);
   });
 });

@@ -54,7 +54,7 @@ describe('SipTransport options', () => {
     try {
       const port = first.addresses[0]!.port;
       await expect(SipTransport.create({ listen: [{ protocol: 'udp', port: 0 }, { protocol: 'tcp', port }] })).rejects.toMatchObject({
-        code: 'SOCKET_ERROR',
+        code: 'TRANSPORT_SOCKET_ERROR',
       });
     } finally {
       await first.close();

@@ -125,7 +125,7 @@ describe('TCP transport', () => {
     const peerGone = waitFor(client.socket, 'close');
     client.socket.write(requestText('MESSAGE', { via: `SIP/2.0/TCP 127.0.0.1:9;branch=${branch()}`, body: 'q'.repeat(2000) }));
     const [ev] = await closed;
-    expect(ev.error?.code).toBe('MESSAGE_TOO_LARGE');
+    expect(ev.error?.code).toBe('TRANSPORT_MESSAGE_TOO_LARGE');
     expect((await malformed)[0].error.code).toBe('MESSAGE_TOO_LARGE');
     await peerGone;
     expect(b.connectionCount).toBe(0);
@@ -137,7 +137,7 @@ describe('TCP transport', () => {
     const client = await rawTcp(portOf(b, 'tcp'));
     const closed = waitFor<[TransportCloseEvent]>(b, 'close');
     client.socket.write(`OPTIONS sip:b@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=${branch()}\r\nCall-ID: x\r\n\r\n`);
-    expect((await closed)[0].error?.code).toBe('FRAMING_ERROR');
+    expect((await closed)[0].error?.code).toBe('TRANSPORT_FRAMING_ERROR');
   });
 
   it('RFC 3261 §18.2.1 / §8.2.6: a framed request missing Call-ID is answered 400 on the same connection, which stays open', async () => {
@@ -175,7 +175,7 @@ describe('TCP transport', () => {
     const closed = waitFor<[TransportCloseEvent]>(b, 'close');
     // A header section that never ends, under maxMessageBytes but over the buffer limit.
     client.socket.write(`OPTIONS sip:b@127.0.0.1 SIP/2.0\r\nX-Filler: ${'f'.repeat(400)}\r\n`);
-    expect((await closed)[0].error?.code).toBe('BUFFER_OVERFLOW');
+    expect((await closed)[0].error?.code).toBe('TRANSPORT_BUFFER_OVERFLOW');
   });
 
   it('RFC 5923 §11 (resource limits): inbound connections beyond maxConnections are refused', async () => {
@@ -218,7 +218,7 @@ describe('TCP transport', () => {
     const closed = waitFor<[TransportCloseEvent]>(b, 'close');
     const client = await rawTcp(portOf(b, 'tcp'));
     const [ev] = await closed;
-    expect(ev.error?.code).toBe('IDLE_TIMEOUT');
+    expect(ev.error?.code).toBe('TRANSPORT_IDLE_TIMEOUT');
     await waitFor(client.socket, 'close');
     expect(b.connectionCount).toBe(0);
   });
@@ -258,7 +258,7 @@ describe('TCP transport', () => {
       address: '127.0.0.1',
       port: silent.port,
     });
-    expect((await closed)[0].error?.code).toBe('KEEPALIVE_TIMEOUT');
+    expect((await closed)[0].error?.code).toBe('TRANSPORT_KEEPALIVE_TIMEOUT');
   });
 
   it('RFC 3261 §18.2.2: when the request connection is gone, the response opens a connection to received and the sent-by port', async () => {

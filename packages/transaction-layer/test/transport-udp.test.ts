@@ -177,7 +177,7 @@ describe('UDP transport', () => {
     const big = request('MESSAGE', { via: `SIP/2.0/UDP ${a.viaSentBy('udp')};branch=${branch()}`, body: 'z'.repeat(3000) });
     const err = await a.send(big, { protocol: 'udp', address: '127.0.0.1', port: 9 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransportError);
-    expect((err as TransportError).code).toBe('MESSAGE_TOO_LARGE');
+    expect((err as TransportError).code).toBe('TRANSPORT_MESSAGE_TOO_LARGE');
   });
 
   it('RFC 3261 §18: close() is idempotent, closes the sockets and later sends reject with TRANSPORT_CLOSED', async () => {

@@ -1,29 +1,28 @@
+import { TrunklineError } from '@trunkline/errors';
+
 /** Stable codes for digest authentication failures. */
 export type DigestAuthErrorCode =
   /** A WWW-/Proxy-Authenticate or Authorization value does not parse, or lacks a required parameter. */
-  | 'BAD_CHALLENGE'
+  | 'DIGEST_BAD_CHALLENGE'
   /** The response carried no challenge this client can answer (no Digest, or only unknown algorithms). */
   | 'NO_USABLE_CHALLENGE'
   /** An algorithm not in RFC 7616 / RFC 8760, or one disabled by options. */
-  | 'UNSUPPORTED_ALGORITHM'
+  | 'DIGEST_UNSUPPORTED_ALGORITHM'
   /** No credentials for the challenged realm (the lookup returned none). */
-  | 'NO_CREDENTIALS'
+  | 'DIGEST_NO_CREDENTIALS'
   /** The server challenged again without `stale=true` after our answer: the credentials are wrong (RFC 3261 §22.2). */
-  | 'AUTH_REJECTED';
+  | 'DIGEST_AUTH_REJECTED';
 
 /**
  * The error digest authentication throws for conditions of untrusted input or
  * of the exchange (API misuse throws TypeError).
  */
-export class DigestAuthError extends Error {
-  override readonly name = 'DigestAuthError';
-  readonly code: DigestAuthErrorCode;
+export class DigestAuthError extends TrunklineError<DigestAuthErrorCode> {
   /** The realm concerned, when known. */
   readonly realm: string | undefined;
 
   constructor(code: DigestAuthErrorCode, message: string, options: { realm?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
     this.realm = options.realm;
   }
 }

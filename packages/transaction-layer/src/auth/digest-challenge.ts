@@ -34,25 +34,25 @@ export interface DigestChallenge {
  * Unknown qop values are dropped (RFC 7616 §3.3: "unrecognized options MUST be ignored").
  *
  * @returns null for a scheme other than Digest (Basic, Bearer, ...), which SIP clients ignore.
- * @throws DigestAuthError BAD_CHALLENGE (malformed, or no realm/nonce), UNSUPPORTED_ALGORITHM.
+ * @throws DigestAuthError DIGEST_BAD_CHALLENGE (malformed, or no realm/nonce), DIGEST_UNSUPPORTED_ALGORITHM.
  */
 export function parseDigestChallenge(value: string): DigestChallenge | null {
   let c;
   try {
     c = parseCredentials(value, 'WWW-Authenticate');
   } catch (e) {
-    throw new DigestAuthError('BAD_CHALLENGE', `challenge does not parse: ${(e as Error).message}`, { cause: e });
+    throw new DigestAuthError('DIGEST_BAD_CHALLENGE', `challenge does not parse: ${(e as Error).message}`, { cause: e });
   }
   if (c.scheme.toLowerCase() !== 'digest') return null;
   const p = c.params;
   const realm = p.get('realm');
   const nonce = p.get('nonce');
   if (realm === undefined || nonce === undefined) {
-    throw new DigestAuthError('BAD_CHALLENGE', 'a Digest challenge needs realm and nonce (RFC 7616 §3.3)');
+    throw new DigestAuthError('DIGEST_BAD_CHALLENGE', 'a Digest challenge needs realm and nonce (RFC 7616 §3.3)');
   }
   const algorithm = parseDigestAlgorithm(p.get('algorithm'));
   if (algorithm === null) {
-    throw new DigestAuthError('UNSUPPORTED_ALGORITHM', `algorithm ${p.get('algorithm') ?? ''} is not supported`, { realm });
+    throw new DigestAuthError('DIGEST_UNSUPPORTED_ALGORITHM', `algorithm ${p.get('algorithm') ?? ''} is not supported`, { realm });
   }
   const qop: DigestQop[] = [];
   const qopText = p.get('qop');

@@ -188,7 +188,7 @@ function resolveOptions(o: DigestClientOptions): ResolvedOptions {
 function lookupUser(credentials: DigestUserCredentials | DigestCredentialsLookup, realm: string): DigestUserCredentials {
   const user = typeof credentials === 'function' ? credentials(realm) : credentials;
   if (user === undefined || (user.realm !== undefined && user.realm !== realm)) {
-    throw new DigestAuthError('NO_CREDENTIALS', `no credentials for realm "${realm}"`, { realm });
+    throw new DigestAuthError('DIGEST_NO_CREDENTIALS', `no credentials for realm "${realm}"`, { realm });
   }
   return user;
 }
@@ -207,7 +207,7 @@ function checkExchange(response: SipResponse, request: SipRequest): void {
  * Stateless; {@link DigestClient} adds the per-realm cache, nonce counts,
  * stale handling and pre-authentication.
  *
- * @throws DigestAuthError NO_USABLE_CHALLENGE, NO_CREDENTIALS.
+ * @throws DigestAuthError NO_USABLE_CHALLENGE, DIGEST_NO_CREDENTIALS.
  * @example
  * for (const h of answerChallenge(res401, register, { username: 'agent', password })) retry.headers.append(h.name, h.value);
  */
@@ -254,7 +254,7 @@ function sentCredentials(request: SipRequest, name: AuthorizationHeader['name'],
  *   and the cached credentials, without calling the lookup again.
  * - A challenge for a realm the challenged request already answered, without
  *   `stale`, for the same nonce or for our first use of a nonce (nc=1), means
- *   the credentials were refused: {@link DigestAuthError} `AUTH_REJECTED`
+ *   the credentials were refused: {@link DigestAuthError} `DIGEST_AUTH_REJECTED`
  *   (§22.2: do not retry with the same credentials).
  * - `authorize(request)` pre-authenticates with the cached nonce, counting nc up.
  *
@@ -286,7 +286,7 @@ export class DigestClient {
    * Take in a 401/407 for `request` and return the headers for the retry:
    * the challenged realms answered, other cached realms pre-authenticated.
    *
-   * @throws DigestAuthError NO_USABLE_CHALLENGE, NO_CREDENTIALS, AUTH_REJECTED.
+   * @throws DigestAuthError NO_USABLE_CHALLENGE, DIGEST_NO_CREDENTIALS, DIGEST_AUTH_REJECTED.
    */
   handleChallenge(challengeResponse: SipResponse, request: SipRequest): AuthorizationHeader[] {
     checkExchange(challengeResponse, request);
@@ -305,7 +305,7 @@ export class DigestClient {
           const firstUse = sent.nc === null || parseNonceCount(sent.nc) === 1;
           if (sent.nonce === challenge.nonce || firstUse) {
             this.#realms.delete(key);
-            throw new DigestAuthError('AUTH_REJECTED', `credentials for realm "${challenge.realm}" were rejected`, {
+            throw new DigestAuthError('DIGEST_AUTH_REJECTED', `credentials for realm "${challenge.realm}" were rejected`, {
               realm: challenge.realm,
             });
           }

@@ -34,29 +34,29 @@ export interface DigestCredentials {
  * Decode one Authorization / Proxy-Authorization value.
  *
  * @returns null for a scheme other than Digest.
- * @throws DigestAuthError BAD_CHALLENGE (malformed, missing parameter, unknown
- *   qop), UNSUPPORTED_ALGORITHM.
+ * @throws DigestAuthError DIGEST_BAD_CHALLENGE (malformed, missing parameter, unknown
+ *   qop), DIGEST_UNSUPPORTED_ALGORITHM.
  */
 export function parseDigestCredentials(value: string): DigestCredentials | null {
   let c;
   try {
     c = parseCredentials(value, 'Authorization');
   } catch (e) {
-    throw new DigestAuthError('BAD_CHALLENGE', `credentials do not parse: ${(e as Error).message}`, { cause: e });
+    throw new DigestAuthError('DIGEST_BAD_CHALLENGE', `credentials do not parse: ${(e as Error).message}`, { cause: e });
   }
   if (c.scheme.toLowerCase() !== 'digest') return null;
   const p = c.params;
   const need = (name: string): string => {
     const v = p.get(name);
-    if (v === undefined) throw new DigestAuthError('BAD_CHALLENGE', `Digest credentials lack "${name}" (RFC 7616 §3.4)`);
+    if (v === undefined) throw new DigestAuthError('DIGEST_BAD_CHALLENGE', `Digest credentials lack "${name}" (RFC 7616 §3.4)`);
     return v;
   };
   const realm = need('realm');
   const algorithm = parseDigestAlgorithm(p.get('algorithm'));
-  if (algorithm === null) throw new DigestAuthError('UNSUPPORTED_ALGORITHM', `algorithm ${p.get('algorithm') ?? ''} is not supported`, { realm });
+  if (algorithm === null) throw new DigestAuthError('DIGEST_UNSUPPORTED_ALGORITHM', `algorithm ${p.get('algorithm') ?? ''} is not supported`, { realm });
   const qopText = p.get('qop')?.toLowerCase();
   if (qopText !== undefined && qopText !== 'auth' && qopText !== 'auth-int') {
-    throw new DigestAuthError('BAD_CHALLENGE', `qop=${qopText} is not auth or auth-int`, { realm });
+    throw new DigestAuthError('DIGEST_BAD_CHALLENGE', `qop=${qopText} is not auth or auth-int`, { realm });
   }
   return {
     username: need('username'),

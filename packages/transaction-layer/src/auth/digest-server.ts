@@ -213,7 +213,7 @@ export class DigestServer {
           }
         } catch (e) {
           if (!(e instanceof DigestAuthError)) throw e;
-          malformed = e.code === 'UNSUPPORTED_ALGORITHM' ? 'UNSUPPORTED_ALGORITHM' : 'MALFORMED';
+          malformed = e.code === 'DIGEST_UNSUPPORTED_ALGORITHM' ? 'UNSUPPORTED_ALGORITHM' : 'MALFORMED';
         }
       }
     } catch {

@@ -26,7 +26,7 @@ export interface ReceivedRequest {
  * - BYE terminates the dialog (§15.1.2).
  * A request of another dialog is answered 481 (§12.2.2).
  *
- * @throws DialogError BAD_MESSAGE for a request without usable CSeq/Call-ID/tags.
+ * @throws DialogError DIALOG_BAD_MESSAGE for a request without usable CSeq/Call-ID/tags.
  */
 export function receiveInDialogRequest(dialog: Dialog, request: SipRequest): ReceivedRequest {
   if (request?.isRequest !== true) throw new TypeError('expected a SipRequest');
@@ -64,7 +64,7 @@ function checkPair(request: SipRequest, response: SipResponse): void {
  * - §12.2.1.2: 481 or 408 terminates the dialog; a final non-2xx to the INVITE
  *   of an early dialog terminates it (§12.3).
  *
- * @throws DialogError DIALOG_MISMATCH (response of another dialog or request), BAD_MESSAGE.
+ * @throws DialogError DIALOG_MISMATCH (response of another dialog or request), DIALOG_BAD_MESSAGE.
  */
 export function receiveInDialogResponse(dialog: Dialog, request: SipRequest, response: SipResponse): Dialog {
   if (request?.isRequest !== true || response?.isRequest !== false) throw new TypeError('expected (SipRequest, SipResponse)');
@@ -141,7 +141,7 @@ export interface ReliableProvisional {
  * dialog — RFC 3262 §4: the first sets the remote RSeq; later ones must be
  * exactly one higher; equal is a retransmission.
  *
- * @throws DialogError BAD_MESSAGE when RSeq or CSeq is missing or malformed, DIALOG_MISMATCH.
+ * @throws DialogError DIALOG_BAD_MESSAGE when RSeq or CSeq is missing or malformed, DIALOG_MISMATCH.
  */
 export function receiveReliableProvisional(dialog: Dialog, response: SipResponse): ReliableProvisional {
   if (response?.isRequest !== false) throw new TypeError('expected a SipResponse');
@@ -151,7 +151,7 @@ export function receiveReliableProvisional(dialog: Dialog, response: SipResponse
   const rseqText = read('RSeq', () => response.headers.get('RSeq'))?.trim();
   // RSeq = 1*DIGIT, 1 .. 2^32-1 (RFC 3262 §7.1)
   if (rseqText === undefined || !/^\d{1,10}$/.test(rseqText) || Number(rseqText) < 1 || Number(rseqText) > 0xffff_ffff) {
-    throw new DialogError('BAD_MESSAGE', 'RSeq is missing or malformed (RFC 3262 §7.1)');
+    throw new DialogError('DIALOG_BAD_MESSAGE', 'RSeq is missing or malformed (RFC 3262 §7.1)');
   }
   const rseq = Number(rseqText);
   const cseq = need('CSeq', read('CSeq', () => response.cseq));

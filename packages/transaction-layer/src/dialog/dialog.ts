@@ -55,20 +55,20 @@ export function dialogKey(id: DialogId): string {
 
 /**
  * Read accessors of an untrusted message, turning parser errors into
- * {@link DialogError} `BAD_MESSAGE`.
+ * {@link DialogError} `DIALOG_BAD_MESSAGE`.
  * @internal
  */
 export function read<T>(what: string, get: () => T): T {
   try {
     return get();
   } catch (e) {
-    throw new DialogError('BAD_MESSAGE', `${what} is malformed: ${(e as Error).message}`, { cause: e });
+    throw new DialogError('DIALOG_BAD_MESSAGE', `${what} is malformed: ${(e as Error).message}`, { cause: e });
   }
 }
 
 /** @internal */
 export function need<T>(what: string, value: T | undefined | null): T {
-  if (value === undefined || value === null) throw new DialogError('BAD_MESSAGE', `${what} is missing`);
+  if (value === undefined || value === null) throw new DialogError('DIALOG_BAD_MESSAGE', `${what} is missing`);
   return value;
 }
 
@@ -104,7 +104,7 @@ function requestCSeq(request: SipRequest): { seq: number; method: string } {
  * To tag (RFC 3262 reliable ones included), confirmed for a 2xx.
  *
  * @throws DialogError NOT_DIALOG_CREATING (status not 101-299, 1xx without
- *   To tag, not a response to this request), BAD_MESSAGE.
+ *   To tag, not a response to this request), DIALOG_BAD_MESSAGE.
  */
 export function createUacDialog(request: SipRequest, response: SipResponse, options: CreateUacDialogOptions = {}): Dialog {
   if (request?.isRequest !== true || response?.isRequest !== false) throw new TypeError('expected (SipRequest, SipResponse)');
@@ -158,7 +158,7 @@ export interface CreateUasDialogOptions {
  * remote CSeq = the INVITE's, local CSeq empty, local tag = our To tag.
  *
  * @throws DialogError NOT_DIALOG_CREATING (status not 101-299, no To tag on
- *   our response), BAD_MESSAGE (malformed INVITE).
+ *   our response), DIALOG_BAD_MESSAGE (malformed INVITE).
  */
 export function createUasDialog(request: SipRequest, response: SipResponse, options: CreateUasDialogOptions = {}): Dialog {
   if (request?.isRequest !== true || response?.isRequest !== false) throw new TypeError('expected (SipRequest, SipResponse)');
@@ -197,7 +197,7 @@ export function createUasDialog(request: SipRequest, response: SipResponse, opti
  * (responses: local tag = From tag, remote tag = To tag). Null when the
  * message carries no local tag (not in a dialog).
  *
- * @throws DialogError BAD_MESSAGE.
+ * @throws DialogError DIALOG_BAD_MESSAGE.
  */
 export function dialogIdOf(message: SipRequest | SipResponse): DialogId | null {
   const callId = need('Call-ID', read('Call-ID', () => message.callId));

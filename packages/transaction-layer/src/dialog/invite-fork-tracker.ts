@@ -93,7 +93,7 @@ export class InviteForkTracker {
 
   /**
    * Interpret one response to the INVITE.
-   * @throws DialogError DIALOG_MISMATCH (not a response to this INVITE), BAD_MESSAGE.
+   * @throws DialogError DIALOG_MISMATCH (not a response to this INVITE), DIALOG_BAD_MESSAGE.
    */
   receive(response: SipResponse): ForkEvent {
     if (response?.isRequest !== false) throw new TypeError('expected a SipResponse');

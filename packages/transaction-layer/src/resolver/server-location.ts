@@ -104,7 +104,7 @@ function explicitTransport(uri: SipUri, value: string): SipProtocol {
   const secure = uri.scheme === 'sips';
   switch (v) {
     case 'udp':
-      if (secure) throw new ResolverError('UNSUPPORTED_TRANSPORT', 'a SIPS URI cannot use transport=udp (RFC 3263 §4.1)');
+      if (secure) throw new ResolverError('RESOLVER_UNSUPPORTED_TRANSPORT', 'a SIPS URI cannot use transport=udp (RFC 3263 §4.1)');
       return 'udp';
     case 'tcp':
     case 'tls':
@@ -113,7 +113,7 @@ function explicitTransport(uri: SipUri, value: string): SipProtocol {
     case 'wss':
       return secure || v === 'wss' ? 'wss' : 'ws';
     default:
-      throw new ResolverError('UNSUPPORTED_TRANSPORT', `transport=${value} is not supported`);
+      throw new ResolverError('RESOLVER_UNSUPPORTED_TRANSPORT', `transport=${value} is not supported`);
   }
 }
 
@@ -222,8 +222,8 @@ function validateOptions(o: LocateOptions): { supported: readonly SipProtocol[];
  * used as is (A/AAAA for a name); otherwise SRV ordered per RFC 2782, falling
  * back to A/AAAA with the default port.
  *
- * @throws ResolverError NOT_FOUND when nothing resolves, DNS_ERROR when nothing
- *   resolves and some query failed, UNSUPPORTED_TRANSPORT for a transport the
+ * @throws ResolverError RESOLVER_NOT_FOUND when nothing resolves, RESOLVER_DNS_ERROR when nothing
+ *   resolves and some query failed, RESOLVER_UNSUPPORTED_TRANSPORT for a transport the
  *   URI forbids or the client does not support.
  * @throws TypeError for invalid options.
  * @example
@@ -235,7 +235,7 @@ export async function locateSipServer(uri: SipUri, options: LocateOptions = {}):
   const secure = uri.scheme === 'sips';
   // §4.1 / RFC 5630: a SIPS URI is only ever reached over TLS.
   const supported = secure ? allSupported.filter((t) => SECURE.has(t)) : allSupported;
-  if (supported.length === 0) throw new ResolverError('UNSUPPORTED_TRANSPORT', 'a SIPS URI needs TLS, which is not in preferTransports');
+  if (supported.length === 0) throw new ResolverError('RESOLVER_UNSUPPORTED_TRANSPORT', 'a SIPS URI needs TLS, which is not in preferTransports');
   const ctx: Ctx = {
     dns: options.resolver ?? createNodeDnsResolver(),
     families,
@@ -247,13 +247,13 @@ export async function locateSipServer(uri: SipUri, options: LocateOptions = {}):
 
   const maddr = paramValue(uri, 'maddr');
   const target = stripBrackets(maddr ?? uri.host);
-  if (target === '') throw new ResolverError('BAD_TARGET', 'the URI has no host to locate');
+  if (target === '') throw new ResolverError('RESOLVER_BAD_TARGET', 'the URI has no host to locate');
   const transportParam = paramValue(uri, 'transport');
   let transport: SipProtocol | null = null;
   if (transportParam !== undefined && transportParam !== null) {
     transport = explicitTransport(uri, transportParam);
     if (!supported.includes(transport)) {
-      throw new ResolverError('UNSUPPORTED_TRANSPORT', `transport ${transport} is not in preferTransports`);
+      throw new ResolverError('RESOLVER_UNSUPPORTED_TRANSPORT', `transport ${transport} is not in preferTransports`);
     }
   }
   // §4.1: with no transport parameter, a numeric host or an explicit port
@@ -269,9 +269,9 @@ export async function locateSipServer(uri: SipUri, options: LocateOptions = {}):
     const out = dedupe(targets);
     if (out.length > 0) return out;
     if (ctx.failure !== undefined) {
-      throw new ResolverError('DNS_ERROR', `DNS lookups for ${target} failed`, { cause: ctx.failure });
+      throw new ResolverError('RESOLVER_DNS_ERROR', `DNS lookups for ${target} failed`, { cause: ctx.failure });
     }
-    throw new ResolverError('NOT_FOUND', `no SIP server found for ${target}`);
+    throw new ResolverError('RESOLVER_NOT_FOUND', `no SIP server found for ${target}`);
   };
 
   if (family !== 0) {

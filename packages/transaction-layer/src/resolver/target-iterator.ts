@@ -31,13 +31,13 @@ export class TargetIterator {
   readonly #failures: Array<{ target: Target; reason: FailoverReason }> = [];
 
   /**
-   * @throws ResolverError NOT_FOUND for an empty list.
+   * @throws ResolverError RESOLVER_NOT_FOUND for an empty list.
    * @throws TypeError when `maxAttempts` is not a positive integer.
    */
   constructor(targets: readonly Target[], options: TargetIteratorOptions = {}) {
     const max = options.maxAttempts ?? 5;
     if (!Number.isInteger(max) || max < 1) throw new TypeError('maxAttempts must be a positive integer');
-    if (targets.length === 0) throw new ResolverError('NOT_FOUND', 'no targets to try');
+    if (targets.length === 0) throw new ResolverError('RESOLVER_NOT_FOUND', 'no targets to try');
     this.#targets = [...targets];
     this.#maxAttempts = max;
   }

@@ -1,3 +1,4 @@
+import { TrunklineError } from '@trunkline/errors';
 import type { SipRequest, SipResponse } from '@trunkline/sip-parser';
 
 /**
@@ -27,14 +28,11 @@ export type TransactionEvent =
   | { readonly type: 'terminated' };
 
 /** Thrown when the TU drives a machine in a way its state does not allow (API misuse). */
-export class TransactionStateError extends Error {
-  override readonly name = 'TransactionStateError';
-  readonly code = 'INVALID_STATE';
-}
-
-/** Exhaustiveness guard for `switch` statements over unions. */
-export function assertNever(x: never): never {
-  throw new TypeError(`unexpected value ${JSON.stringify(x)}`);
+export class TransactionStateError extends TrunklineError<'TRANSACTION_INVALID_STATE'> {
+  /** @param message - what the state refused */
+  constructor(message: string) {
+    super('TRANSACTION_INVALID_STATE', message);
+  }
 }
 
 /** Builds an empty step to fill. */

@@ -1,6 +1,7 @@
 import type { SipRequest, SipResponse } from '@trunkline/sip-parser';
 import type { TimerValues } from '../timers.js';
-import { assertNever, newStep, TransactionStateError, type Step } from './common.js';
+import { assertNever } from '@trunkline/errors';
+import { newStep, TransactionStateError, type Step } from './common.js';
 import { TransactionMachine, type CommonEvent } from './transaction-machine.js';
 
 /**

@@ -1,9 +1,10 @@
+import { TrunklineError, assertNever } from '@trunkline/errors';
 import { createResponse, validateMessage, type SipRequest, type SipResponse, type ValidateOptions } from '@trunkline/sip-parser';
 import { isReliable, type Flow } from '../flow.js';
 import { resolveTimerConfig, timerValues, type TimerConfig, type TimerValues } from '../timers.js';
 import { ClientInviteTransaction } from './client-invite-transaction.js';
 import { ClientNonInviteTransaction } from './client-non-invite-transaction.js';
-import { assertNever, type Step } from './common.js';
+import type { Step } from './common.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { clientKeyOfRequest, clientKeyOfResponse, serverKey } from './matching.js';
 import { ServerInviteTransaction } from './server-invite-transaction.js';
@@ -47,9 +48,11 @@ export type TransactionOutput =
   | { readonly type: 'terminated'; readonly transactionId: string };
 
 /** Thrown by {@link TransactionManager.sendRequest} when `maxTransactions` is reached. */
-export class TransactionLimitError extends Error {
-  override readonly name = 'TransactionLimitError';
-  readonly code = 'TOO_MANY_TRANSACTIONS';
+export class TransactionLimitError extends TrunklineError<'TOO_MANY_TRANSACTIONS'> {
+  /** @param message - which limit was reached */
+  constructor(message: string) {
+    super('TOO_MANY_TRANSACTIONS', message, { statusHint: 503 });
+  }
 }
 
 type Machine = ClientInviteTransaction | ClientNonInviteTransaction | ServerInviteTransaction | ServerNonInviteTransaction;

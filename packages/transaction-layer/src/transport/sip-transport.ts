@@ -190,7 +190,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
 
   /**
    * Binds every configured listener (idempotent). Resolves with the bound
-   * addresses and ports; rejects with SOCKET_ERROR when one cannot be bound
+   * addresses and ports; rejects with TRANSPORT_SOCKET_ERROR when one cannot be bound
    * (the others are then closed).
    */
   listen(): Promise<readonly BoundAddress[]> {
@@ -235,8 +235,8 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
    * connection to `address:port` (§18.2.2).
    *
    * Rejects with {@link TransportError}: CONNECT_FAILED, TLS_VERIFY_FAILED,
-   * CONNECTION_CLOSED, TOO_MANY_CONNECTIONS, MESSAGE_TOO_LARGE,
-   * BUFFER_OVERFLOW, NO_TRANSPORT, SOCKET_ERROR, TRANSPORT_CLOSED.
+   * CONNECTION_CLOSED, TOO_MANY_CONNECTIONS, TRANSPORT_MESSAGE_TOO_LARGE,
+   * TRANSPORT_BUFFER_OVERFLOW, NO_TRANSPORT, TRANSPORT_SOCKET_ERROR, TRANSPORT_CLOSED.
    */
   async send(message: SipRequest | SipResponse, flow: Flow): Promise<Flow> {
     const bytes = this.encode(message, flow);
@@ -346,12 +346,12 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     }
     return new Promise((resolve, reject) => {
       const onBindError = (e: Error): void => {
-        reject(new TransportError('SOCKET_ERROR', `cannot bind ${protocol} ${host}:${port}: ${e.message}`, { cause: e }));
+        reject(new TransportError('TRANSPORT_SOCKET_ERROR', `cannot bind ${protocol} ${host}:${port}: ${e.message}`, { cause: e }));
       };
       server.once('error', onBindError);
       server.listen(port, host, () => {
         server.off('error', onBindError);
-        server.on('error', (e) => this.reportError(new TransportError('SOCKET_ERROR', `${protocol} listener: ${e.message}`, { cause: e })));
+        server.on('error', (e) => this.reportError(new TransportError('TRANSPORT_SOCKET_ERROR', `${protocol} listener: ${e.message}`, { cause: e })));
         const a = server.address();
         const bound = typeof a === 'object' && a !== null ? a : { address: host, port };
         resolve({ protocol, server, info: { protocol, address: bound.address, port: bound.port } });
@@ -503,7 +503,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
    * Checks a message against the transport and the flow, and serializes it.
    *
    * @throws TypeError for a flow without a usable address or port.
-   * @throws TransportError TRANSPORT_CLOSED, MESSAGE_TOO_LARGE.
+   * @throws TransportError TRANSPORT_CLOSED, TRANSPORT_MESSAGE_TOO_LARGE.
    */
   private encode(message: SipRequest | SipResponse, flow: Flow): Uint8Array {
     if (this.closing !== null) throw new TransportError('TRANSPORT_CLOSED', 'the transport is closed');
@@ -511,7 +511,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     if (!Number.isInteger(flow.port) || flow.port < 1 || flow.port > 65535) throw new TypeError(`flow.port must be 1-65535, got ${String(flow.port)}`);
     const bytes = serializeMessage(message);
     if (bytes.length > this.opts.maxMessageBytes) {
-      throw new TransportError('MESSAGE_TOO_LARGE', `message of ${bytes.length} bytes exceeds limits.maxMessageBytes (${this.opts.maxMessageBytes})`);
+      throw new TransportError('TRANSPORT_MESSAGE_TOO_LARGE', `message of ${bytes.length} bytes exceeds limits.maxMessageBytes (${this.opts.maxMessageBytes})`);
     }
     return bytes;
   }
@@ -546,11 +546,11 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
    * Hands one datagram to the UDP socket of the destination's address family;
    * `done` hears on a later tick whether the socket took it.
    *
-   * @throws TransportError MESSAGE_TOO_LARGE, NO_TRANSPORT, TRANSPORT_CLOSED.
+   * @throws TransportError TRANSPORT_MESSAGE_TOO_LARGE, NO_TRANSPORT, TRANSPORT_CLOSED.
    */
   private sendUdp(bytes: Uint8Array, flow: Flow, done: (error: TransportError | null) => void): void {
     if (bytes.length > MAX_UDP_PAYLOAD) {
-      throw new TransportError('MESSAGE_TOO_LARGE', `message of ${bytes.length} bytes does not fit in a UDP datagram`);
+      throw new TransportError('TRANSPORT_MESSAGE_TOO_LARGE', `message of ${bytes.length} bytes does not fit in a UDP datagram`);
     }
     const family = isIP(flow.address) === 6 ? 6 : 4;
     const u = this.udp.find((x) => x.listener.family === family);

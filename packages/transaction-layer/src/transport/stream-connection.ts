@@ -78,7 +78,7 @@ export class StreamConnection {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e: Error) => {
-      this.closeError ??= new TransportError('SOCKET_ERROR', `connection ${this.id}: ${e.message}`, { cause: e });
+      this.closeError ??= new TransportError('TRANSPORT_SOCKET_ERROR', `connection ${this.id}: ${e.message}`, { cause: e });
     });
     socket.on('close', () => this.finish());
     if (settings.idleTimeoutMs > 0) this.armIdle(settings.idleTimeoutMs);
@@ -99,7 +99,7 @@ export class StreamConnection {
   }
 
   /**
-   * Writes one message. Rejects with BUFFER_OVERFLOW when the peer is not
+   * Writes one message. Rejects with TRANSPORT_BUFFER_OVERFLOW when the peer is not
    * reading (more than `maxBufferBytes` unsent), CONNECTION_CLOSED when the
    * connection is gone.
    */
@@ -109,7 +109,7 @@ export class StreamConnection {
     }
     if (this.socket.writableLength + bytes.length > this.settings.maxBufferBytes) {
       return Promise.reject(
-        new TransportError('BUFFER_OVERFLOW', `connection ${this.id}: more than ${this.settings.maxBufferBytes} bytes waiting to be sent`),
+        new TransportError('TRANSPORT_BUFFER_OVERFLOW', `connection ${this.id}: more than ${this.settings.maxBufferBytes} bytes waiting to be sent`),
       );
     }
     this.lastActivity = Date.now();
@@ -170,7 +170,7 @@ export class StreamConnection {
         case 'error': {
           const e = ev.error;
           this.handlers.onFramingError(this, e);
-          const code = e.code === 'MESSAGE_TOO_LARGE' ? 'MESSAGE_TOO_LARGE' : 'FRAMING_ERROR';
+          const code = e.code === 'MESSAGE_TOO_LARGE' ? 'TRANSPORT_MESSAGE_TOO_LARGE' : 'TRANSPORT_FRAMING_ERROR';
           this.close(new TransportError(code, `connection ${this.id}: ${e.message}`, { cause: e }));
           return;
         }
@@ -178,7 +178,7 @@ export class StreamConnection {
     }
     if (this.framer.buffered > this.settings.maxBufferBytes) {
       this.close(
-        new TransportError('BUFFER_OVERFLOW', `connection ${this.id}: more than ${this.settings.maxBufferBytes} bytes buffered without a complete message`),
+        new TransportError('TRANSPORT_BUFFER_OVERFLOW', `connection ${this.id}: more than ${this.settings.maxBufferBytes} bytes buffered without a complete message`),
       );
     }
   }
@@ -189,7 +189,7 @@ export class StreamConnection {
       const idle = Date.now() - this.lastActivity;
       const limit = this.settings.idleTimeoutMs;
       if (idle >= limit) {
-        this.close(new TransportError('IDLE_TIMEOUT', `connection ${this.id}: idle for ${idle} ms`));
+        this.close(new TransportError('TRANSPORT_IDLE_TIMEOUT', `connection ${this.id}: idle for ${idle} ms`));
       } else {
         this.armIdle(limit - idle);
       }
@@ -206,7 +206,7 @@ export class StreamConnection {
     this.socket.write(CRLFCRLF);
     this.handlers.onTrace?.('out', this, CRLFCRLF);
     this.pongTimer = setTimeout(() => {
-      this.close(new TransportError('KEEPALIVE_TIMEOUT', `connection ${this.id}: no pong within ${this.settings.pongTimeoutMs} ms`));
+      this.close(new TransportError('TRANSPORT_KEEPALIVE_TIMEOUT', `connection ${this.id}: no pong within ${this.settings.pongTimeoutMs} ms`));
     }, this.settings.pongTimeoutMs);
     this.pongTimer.unref();
   }

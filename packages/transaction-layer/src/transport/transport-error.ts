@@ -1,3 +1,5 @@
+import { TrunklineError } from '@trunkline/errors';
+
 /** Stable codes for every way a transport operation can fail. */
 export type TransportErrorCode =
   /** A TCP or TLS connection could not be established (refused, unreachable, timed out). */
@@ -9,19 +11,19 @@ export type TransportErrorCode =
   /** `limits.maxConnections` is reached; no new connection was opened or accepted. */
   | 'TOO_MANY_CONNECTIONS'
   /** The message is larger than `limits.maxMessageBytes`, or a datagram can hold. */
-  | 'MESSAGE_TOO_LARGE'
+  | 'TRANSPORT_MESSAGE_TOO_LARGE'
   /** The peer sent bytes that cannot be framed as SIP (RFC 3261 §18.3); the connection was closed. */
-  | 'FRAMING_ERROR'
+  | 'TRANSPORT_FRAMING_ERROR'
   /** More than `limits.maxConnectionBufferBytes` were waiting on one connection. */
-  | 'BUFFER_OVERFLOW'
+  | 'TRANSPORT_BUFFER_OVERFLOW'
   /** No traffic for `limits.idleTimeoutMs`; the connection was closed. */
-  | 'IDLE_TIMEOUT'
+  | 'TRANSPORT_IDLE_TIMEOUT'
   /** No CRLF pong arrived in time for a keep-alive ping (RFC 5626 §4.4.1). */
-  | 'KEEPALIVE_TIMEOUT'
+  | 'TRANSPORT_KEEPALIVE_TIMEOUT'
   /** No listener of the needed protocol (or address family) exists to send from. */
   | 'NO_TRANSPORT'
   /** A socket reported an error after it was established (reset, write failure, bind failure). */
-  | 'SOCKET_ERROR'
+  | 'TRANSPORT_SOCKET_ERROR'
   /** The transport is closed. */
   | 'TRANSPORT_CLOSED';
 
@@ -34,12 +36,4 @@ export type TransportErrorCode =
  *   if (e instanceof TransportError && e.code === 'TLS_VERIFY_FAILED') ...
  * }
  */
-export class TransportError extends Error {
-  override readonly name = 'TransportError';
-  readonly code: TransportErrorCode;
-
-  constructor(code: TransportErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export class TransportError extends TrunklineError<TransportErrorCode> {}

@@ -34,7 +34,7 @@ export class UdpListener {
   }
 
   /**
-   * Binds `host:port` (port 0: ephemeral). Rejects with SOCKET_ERROR when the
+   * Binds `host:port` (port 0: ephemeral). Rejects with TRANSPORT_SOCKET_ERROR when the
    * bind fails (address in use, not local).
    */
   static bind(
@@ -49,12 +49,12 @@ export class UdpListener {
     return new Promise((resolve, reject) => {
       const onBindError = (e: Error): void => {
         socket.close();
-        reject(new TransportError('SOCKET_ERROR', `cannot bind udp ${host}:${port}: ${e.message}`, { cause: e }));
+        reject(new TransportError('TRANSPORT_SOCKET_ERROR', `cannot bind udp ${host}:${port}: ${e.message}`, { cause: e }));
       };
       socket.once('error', onBindError);
       socket.bind(port, host, () => {
         socket.off('error', onBindError);
-        socket.on('error', (e) => onError(new TransportError('SOCKET_ERROR', `udp ${host}:${port}: ${e.message}`, { cause: e })));
+        socket.on('error', (e) => onError(new TransportError('TRANSPORT_SOCKET_ERROR', `udp ${host}:${port}: ${e.message}`, { cause: e })));
         socket.on('message', onDatagram);
         resolve(listener);
       });
@@ -69,14 +69,14 @@ export class UdpListener {
 
   /**
    * Sends one datagram. `done` is called on a later tick with null once the
-   * socket took it, or with SOCKET_ERROR (e.g. EMSGSIZE, unreachable).
+   * socket took it, or with TRANSPORT_SOCKET_ERROR (e.g. EMSGSIZE, unreachable).
    *
    * @throws TransportError TRANSPORT_CLOSED when the socket is closed.
    */
   send(bytes: Uint8Array, address: string, port: number, done: (error: TransportError | null) => void): void {
     if (this.isClosed) throw new TransportError('TRANSPORT_CLOSED', 'the UDP socket is closed');
     this.socket.send(bytes, port, address, (e) => {
-      done(e ? new TransportError('SOCKET_ERROR', `udp send to ${address}:${port} failed: ${e.message}`, { cause: e }) : null);
+      done(e ? new TransportError('TRANSPORT_SOCKET_ERROR', `udp send to ${address}:${port} failed: ${e.message}`, { cause: e }) : null);
     });
   }
 
