@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { parseUui, type UuiData } from '@trunkline/uui';
+import { parseCertificateHost } from '../cert/hosts.js';
 import { CliUsageError } from './errors.js';
 
 /** SRTP policy (SDES, RFC 4568). */
@@ -124,18 +125,17 @@ export function addressValue(ref: FlagRef, text: string): string {
 }
 
 /**
- * An IP literal or a DNS host name (RFC 1123 §2.1 labels).
+ * An IP literal or a DNS host name (RFC 1123 §2.1 labels), normalised as the certificate names it.
  *
  * @param ref - command and flag, for the message
  * @param text - the flag's value
  */
 export function hostValue(ref: FlagRef, text: string): string {
-  const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  if (isIP(bare) !== 0) return bare;
-  if (!/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(bare)) {
+  try {
+    return parseCertificateHost(text).value;
+  } catch {
     fail(ref, `expected an IP address or host name, got ${JSON.stringify(text)}`);
   }
-  return bare.toLowerCase();
 }
 
 /**
