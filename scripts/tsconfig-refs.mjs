@@ -12,65 +12,22 @@
 // sources through the `source` export condition, not on the build. The root
 // tsconfig.build.json lists every workspace build config, so `tsc -b
 // tsconfig.build.json` builds everything in dependency order, incrementally.
-import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
-import { join, relative, dirname, posix, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, posix, relative, sep } from 'node:path';
+import { readJson, root, workspacePackages } from './workspace.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
 const RUNTIME_DEP_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies'];
 const BUILD_CONFIG = 'tsconfig.build.json';
 
-/** The `packages:` globs of pnpm-workspace.yaml (only `dir/*` and plain dirs are used here). */
-function workspaceGlobs() {
-  const lines = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').split('\n');
-  const globs = [];
-  let inPackages = false;
-  for (const line of lines) {
-    if (/^\S/.test(line)) inPackages = /^packages:\s*$/.test(line);
-    else if (inPackages) {
-      const m = /^\s+-\s+['"]?([^'"#]+?)['"]?\s*(#.*)?$/.exec(line);
-      if (m) globs.push(m[1]);
-    }
-  }
-  return globs;
-}
-
-function workspaceDirs() {
-  const dirs = [];
-  for (const glob of workspaceGlobs()) {
-    if (glob.startsWith('!')) continue;
-    if (glob.endsWith('/*')) {
-      const parent = join(root, glob.slice(0, -2));
-      if (!existsSync(parent)) continue;
-      for (const e of readdirSync(parent, { withFileTypes: true })) {
-        if (e.isDirectory()) dirs.push(join(parent, e.name));
-      }
-    } else if (!glob.includes('*')) {
-      dirs.push(join(root, glob));
-    } else {
-      throw new Error(`tsconfig-refs: unsupported workspace glob ${glob}`);
-    }
-  }
-  return dirs.filter((d) => existsSync(join(d, 'package.json'))).sort();
-}
-
 const toPosix = (p) => p.split(sep).join(posix.sep);
-const readJson = (file) => {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`tsconfig-refs: ${relative(root, file)} is not plain JSON (${e.message})`, { cause: e });
-  }
-};
 // Two-space JSON, with each `{ "path": ... }` reference kept on one line.
 const format = (obj) =>
   `${JSON.stringify(obj, null, 2).replace(/\{\n\s*("path": "[^"]*")\n\s*\}/g, '{ $1 }')}\n`;
 
 const packages = new Map(); // name -> { dir, pkg, hasBuild }
-for (const dir of workspaceDirs()) {
-  const pkg = readJson(join(dir, 'package.json'));
-  packages.set(pkg.name, { dir, pkg, hasBuild: existsSync(join(dir, BUILD_CONFIG)) });
+for (const { dir, name, pkg } of workspacePackages()) {
+  packages.set(name, { dir, pkg, hasBuild: existsSync(join(dir, BUILD_CONFIG)) });
 }
 
 const stale = [];
