@@ -77,7 +77,7 @@ export interface UserAgentStats {
   readonly failed: Readonly<Partial<Record<CallFailedCode, number>>>;
   /** Requests refused before any call existed. */
   readonly refused: { readonly allowList: number; readonly maxCalls: number; readonly notAcceptable: number };
-  /** Live SIP transactions. */
+  /** Live SIP transactions; 0 once closed (`close()` abandons those that only wait to absorb retransmissions, RFC 3261 Timers I, J, K, L, M). */
   readonly transactions: number;
   /** RTP ports held by calls. */
   readonly portsInUse: number;
@@ -128,6 +128,8 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
   #endpointListeners: Array<(ev: TransportMessageEvent) => void> = [];
   readonly #filter = (ev: TransportMessageEvent): void => this.#onMessage(ev);
   #closing: Promise<void> | null = null;
+  /** Timers that keep ended outbound calls routable for late 2xx; cleared on close. */
+  readonly #lingering = new Set<NodeJS.Timeout>();
   #counts = { total: 0, inbound: 0, outbound: 0, allowList: 0, maxCalls: 0, notAcceptable: 0 };
   readonly #failed: Partial<Record<CallFailedCode, number>> = {};
 
@@ -203,7 +205,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       callsOutbound: this.#counts.outbound,
       failed: { ...this.#failed },
       refused: { allowList: this.#counts.allowList, maxCalls: this.#counts.maxCalls, notAcceptable: this.#counts.notAcceptable },
-      transactions: this.#endpoint.manager.size,
+      transactions: this.#endpoint.closed ? 0 : this.#endpoint.manager.size,
       portsInUse: this.#ports.inUse.size,
       connections: this.#transport.connectionCount,
     };
@@ -451,6 +453,9 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     for (const it of this.#iterators) it.push(null);
     this.#iterators.clear();
     await Promise.all([...this.#calls].map((c) => c.close()));
+    for (const t of this.#lingering) clearTimeout(t);
+    this.#lingering.clear();
+    this.#outbound.clear();
     this.#transport.off('message', this.#filter);
     this.#endpoint.close();
     await this.#transport.close();
@@ -595,8 +600,12 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     if (tx !== null) this.#byInvite.delete(tx);
     // Keep routing late 2xx of an outbound INVITE (forks, retransmissions) for 64*T1 after the end (§13.2.2.4).
     if (call.direction === 'outbound') {
-      const t = setTimeout(() => this.#outbound.delete(call.callId), 64 * this.#options.timers.T1);
+      const t = setTimeout(() => {
+        this.#outbound.delete(call.callId);
+        this.#lingering.delete(t);
+      }, 64 * this.#options.timers.T1);
       t.unref();
+      this.#lingering.add(t);
     }
     if (call.metrics.setupMs === null || end.reason === 'ack-timeout') {
       const code = failureCode(end);
