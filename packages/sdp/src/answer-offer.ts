@@ -69,8 +69,7 @@ type WarnCode = keyof typeof WARNING_TEXT;
 
 interface Refusal {
   readonly ok: false;
-  readonly status: 488 | 400;
-  readonly code: WarnCode | undefined;
+  readonly code: WarnCode;
   readonly reason: string;
 }
 
@@ -81,7 +80,7 @@ interface AcceptedAudio {
   readonly crypto: UsableCrypto | undefined;
 }
 
-const refuse = (code: WarnCode, reason: string): Refusal => ({ ok: false, status: 488, code, reason });
+const refuse = (code: WarnCode, reason: string): Refusal => ({ ok: false, code, reason });
 
 /**
  * Answers an SDP offer (RFC 3264 §6). Never throws for what the peer sent: an offer that does not
@@ -116,14 +115,12 @@ export function answerOffer(offerSdp: string, options: AnswerOptions): AnswerRes
     firstRefusal ??= r;
   }
   const refusal = firstRefusal ?? refuse(304, 'the offer has no audio stream');
-  return refusal.code === undefined
-    ? { ok: false, status: refusal.status, reason: refusal.reason }
-    : {
-        ok: false,
-        status: refusal.status,
-        reason: refusal.reason,
-        warning: `${refusal.code} ${warnAgent} "${WARNING_TEXT[refusal.code]}"`,
-      };
+  return {
+    ok: false,
+    status: 488,
+    reason: refusal.reason,
+    warning: `${refusal.code} ${warnAgent} "${WARNING_TEXT[refusal.code]}"`,
+  };
 }
 
 /** Decides one offered audio stream: transport and address first, then keying, then the codec. */
@@ -135,8 +132,7 @@ function negotiateAudio(m: MediaDescription, local: ResolvedLocalOptions): Accep
   const secure = proto === 'RTP/SAVP' || proto === 'RTP/SAVPF';
   if (!secure && proto !== 'RTP/AVP' && proto !== 'RTP/AVPF') return refuse(302, `transport ${m.proto} is not supported`);
 
-  const c = m.connection;
-  if (c === undefined) return { ok: false, status: 400, code: undefined, reason: 'no c= line for the audio stream (RFC 8866 §5.7)' };
+  const c = m.connection!; // present on every m-line with a port (parseSessionDescription, RFC 8866 §5.7)
   if (!c.literal) return refuse(301, `c= address ${c.address} is not an IP literal`);
   if (c.family !== local.family) return refuse(301, `the offer uses IPv${c.family}, our media address is IPv${local.family}`);
 

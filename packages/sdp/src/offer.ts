@@ -154,8 +154,7 @@ export function applyAnswer(state: OfferState, answerSdp: string): NegotiatedMed
   if (m.port === 0) throw new SdpError('SDP_MEDIA_REJECTED', 'the answer rejected the audio stream (port 0)', { statusHint: 488 });
   // RFC 3264 §6.1 / RFC 8643 §3: the answer keeps the offer's transport protocol.
   if (m.proto.toUpperCase() !== state.proto) throw mismatch(`the answer uses ${m.proto} for our ${state.proto} offer`);
-  const c = m.connection;
-  if (c === undefined) throw new SdpError('SDP_PARSE_FAILED', 'no c= line for the audio stream (RFC 8866 §5.7)', { statusHint: 400 });
+  const c = m.connection!; // present on every m-line with a port (parseSessionDescription, RFC 8866 §5.7)
   if (!c.literal || c.family !== state.family) throw mismatch(`the answer's c= ${c.address} is not an IPv${state.family} literal`);
 
   // RFC 3264 §7: send with the first format of the answer that we offered.

@@ -56,7 +56,7 @@ export interface MediaDescription {
   readonly proto: string;
   /** `<fmt>` list as written (payload types for RTP profiles). */
   readonly formats: readonly string[];
-  /** Media-level `c=`, else the session-level one. */
+  /** Media-level `c=`, else the session-level one; always present when `port` is not 0. */
   readonly connection: SdpConnection | undefined;
   /** Media-level direction attribute, else the session-level one, else `sendrecv` (RFC 3264 §5.1). */
   readonly direction: MediaDirection;
@@ -114,7 +114,16 @@ export function parseSessionDescription(text: string): SessionDescription {
   let sessionName: string | undefined;
   let sessionConnection: SdpConnection | undefined;
   const timing: string[] = [];
-  const sections: { type: string; port: number; proto: string; formats: string[]; connection?: SdpConnection; crypto: string[] }[] = [];
+  const session: { direction?: MediaDirection } = {};
+  const sections: {
+    type: string;
+    port: number;
+    proto: string;
+    formats: string[];
+    connection?: SdpConnection;
+    direction?: MediaDirection;
+    crypto: string[];
+  }[] = [];
 
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
@@ -141,9 +150,13 @@ export function parseSessionDescription(text: string): SessionDescription {
         timing.push(value);
         break;
       case 'c': {
+        // Several c= lines at one level only serve layered multicast (RFC 8866 §5.7): not for us.
         const connection = parseConnection(value, i + 1);
+        if ((section === undefined ? sessionConnection : section.connection) !== undefined) {
+          throw parseFailed(`line ${i + 1}: a second c= line at the same level`);
+        }
         if (section === undefined) sessionConnection = connection;
-        else if (section.connection === undefined) section.connection = connection;
+        else section.connection = connection;
         break;
       }
       case 'm': {
@@ -159,9 +172,16 @@ export function parseSessionDescription(text: string): SessionDescription {
         sections.push({ type: mm[1]!, port, proto, formats, crypto: [] });
         break;
       }
-      case 'a':
+      case 'a': {
+        checkAttribute(value, i + 1);
+        if (DIRECTIONS.has(value)) {
+          const level = section ?? session;
+          if (level.direction !== undefined) throw parseFailed(`line ${i + 1}: a second direction attribute at the same level`);
+          level.direction = value as MediaDirection;
+        }
         if (section !== undefined && value.startsWith('crypto:')) section.crypto.push(value.slice('crypto:'.length));
         break;
+      }
       default:
         // i= u= e= p= b= r= z= k= and unknown types: not needed for offer/answer.
         break;
@@ -170,6 +190,10 @@ export function parseSessionDescription(text: string): SessionDescription {
   if (origin === undefined) throw parseFailed('missing o= line (RFC 8866 §5.2)');
   if (sessionName === undefined) throw parseFailed('missing s= line (RFC 8866 §5.3)');
   if (timing.length === 0) throw parseFailed('missing t= line (RFC 8866 §5.9)');
+  // RFC 8866 §5.7: a c= at session level or in every media description (we let rejected, port-0 ones go without).
+  if (sessionConnection === undefined && sections.some((s) => s.port !== 0 && s.connection === undefined)) {
+    throw parseFailed('a media description without c= and no session-level c= (RFC 8866 §5.7)');
+  }
 
   let parsed: ReturnType<typeof transformParse>;
   try {
@@ -177,7 +201,6 @@ export function parseSessionDescription(text: string): SessionDescription {
   } catch (e) {
     throw parseFailed('sdp-transform could not parse the description', e);
   }
-  const sessionDirection = directionOf(parsed.direction);
   const sessionDtls = parsed.fingerprint !== undefined || (parsed as { setup?: unknown }).setup !== undefined;
   const media = sections.map((s, index): MediaDescription => {
     const t = parsed.media[index];
@@ -214,7 +237,7 @@ export function parseSessionDescription(text: string): SessionDescription {
       proto: s.proto,
       formats: s.formats,
       connection: s.connection ?? sessionConnection,
-      direction: directionOf(t.direction) ?? sessionDirection ?? 'sendrecv',
+      direction: s.direction ?? session.direction ?? 'sendrecv',
       rtpmap,
       fmtp,
       ptime: positive(t.ptime),
@@ -228,6 +251,24 @@ export function parseSessionDescription(text: string): SessionDescription {
   return { origin, sessionName, timing, connection: sessionConnection, media };
 }
 
+/** Grammar of the attributes offer/answer reads (RFC 8866 §6.4-§6.6, RFC 3605 §2.1): a malformed one fails the parse. */
+const ATTRIBUTE_SYNTAX: ReadonlyMap<string, RegExp> = new Map([
+  ['rtpmap', /^[0-9]{1,3} [^\s/]+\/[0-9]{1,9}(?:\/[0-9]{1,3})?\s*$/],
+  ['fmtp', /^[0-9]{1,3}(?: .*)?$/],
+  ['ptime', /^[0-9]{1,6}(?:\.[0-9]{1,6})?\s*$/],
+  ['maxptime', /^[0-9]{1,6}(?:\.[0-9]{1,6})?\s*$/],
+  ['rtcp', /^[0-9]{1,5}(?: IN IP[46] \S+)?\s*$/],
+]);
+
+function checkAttribute(value: string, lineNumber: number): void {
+  const colon = value.indexOf(':');
+  if (colon < 0) return;
+  const syntax = ATTRIBUTE_SYNTAX.get(value.slice(0, colon));
+  if (syntax !== undefined && !syntax.test(value.slice(colon + 1))) {
+    throw parseFailed(`line ${lineNumber}: malformed a=${value.slice(0, colon)} (RFC 8866 §6)`);
+  }
+}
+
 function parseConnection(value: string, lineNumber: number): SdpConnection {
   const c = CONNECTION.exec(value);
   if (c === null) throw parseFailed(`line ${lineNumber}: malformed c= line (RFC 8866 §5.7)`);
@@ -236,10 +277,6 @@ function parseConnection(value: string, lineNumber: number): SdpConnection {
 
 function connectionOf(family: 4 | 6, address: string): SdpConnection {
   return { family, address, literal: isIP(address) === family };
-}
-
-function directionOf(value: unknown): MediaDirection | undefined {
-  return typeof value === 'string' && DIRECTIONS.has(value) ? (value as MediaDirection) : undefined;
 }
 
 function positive(value: unknown): number | undefined {

@@ -52,7 +52,7 @@ function attrs(lines: readonly string[], name: string): string[] {
 }
 
 function directionOf(lines: readonly string[]): MediaDirection | undefined {
-  return lines.map((l) => l.slice(2)).find((v): v is MediaDirection => ['sendrecv', 'sendonly', 'recvonly', 'inactive'].includes(v));
+  return lines.filter((l) => l.startsWith('a=')).map((l) => l.slice(2)).find((v): v is MediaDirection => ['sendrecv', 'sendonly', 'recvonly', 'inactive'].includes(v));
 }
 
 function mirrored(d: MediaDirection): MediaDirection {
@@ -100,7 +100,7 @@ export function expectedVerdict(offerSdp: string, options: AnswerOptions): Verdi
     if (!secure && proto !== 'RTP/AVP' && proto !== 'RTP/AVPF') refusals.push(302); // DTLS and anything else
     const conn = m.connection ?? offer.connection;
     if (conn === undefined) return { kind: 'bad-request' };
-    const address = conn.ip.split('/')[0]!;
+    const address = String(conn.ip).split('/')[0]!;
     if (isIP(address) !== conn.version || conn.version !== ourFamily) refusals.push(301);
     // The first valid, supported crypto line (one key, no session parameters).
     let crypto: { tag: number; profile: SrtpProfile; key: Uint8Array } | null = null;
@@ -292,7 +292,7 @@ function checkAccepted(
   rule(directionOf(amRaw) === expectedDirection, `answer direction ${expectedDirection} for offered ${offered}, got ${directionOf(amRaw)}`);
   rule(media.direction === expectedDirection, 'media.direction');
   const conn = om.connection ?? offer.connection!;
-  const remoteAddress = conn.ip.split('/')[0]!;
+  const remoteAddress = String(conn.ip).split('/')[0]!;
   const unspecified = remoteAddress === '0.0.0.0' || (isIP(remoteAddress) === 6 && /^[0:]+$/.test(remoteAddress));
   rule(media.remoteHold === (offered === 'sendonly' || offered === 'inactive' || unspecified), 'media.remoteHold');
   rule(media.remoteRtp.address === remoteAddress && media.remoteRtp.port === Number(om.port), 'media.remoteRtp is the offer c= and port');
