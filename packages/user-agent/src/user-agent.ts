@@ -162,6 +162,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     this.#endpoint.on('response', ({ response }) => this.#onLateResponse(response));
     this.#transport.on('error', (e) => this.#log({ level: 'warn', message: 'transport error', error: e }));
     this.#ports = new PortAllocator({ minPort: options.rtpPorts[0], maxPort: options.rtpPorts[1], address: options.rtpHost });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's getter below needs the UserAgent, not the host object
     const ua = this;
     this.#host = {
       options,
