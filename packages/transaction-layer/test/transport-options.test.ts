@@ -11,10 +11,16 @@ describe('SipTransport options', () => {
     ]);
     expect(o).toMatchObject({
       maxConnections: 1024,
+      maxConnectionsPerSource: 64,
       maxConnectionBufferBytes: 262_144,
       idleTimeoutMs: 300_000,
+      firstMessageTimeoutMs: 10_000,
+      messageTimeoutMs: 10_000,
       maxMessageBytes: 65_535,
-      connectTimeoutMs: 10_000,
+      connectTimeoutMs: 5_000,
+      handshakeTimeoutMs: 5_000,
+      maxPendingConnects: 32,
+      maxPendingConnectsPerAddress: 4,
       crlfIntervalMs: 0,
       pongTimeoutMs: 10_000,
       udpMtuThreshold: 1300,

@@ -178,14 +178,18 @@ describe('TCP transport', () => {
     expect((await closed)[0].error?.code).toBe('TRANSPORT_BUFFER_OVERFLOW');
   });
 
-  it('RFC 5923 §11 (resource limits): inbound connections beyond maxConnections are refused', async () => {
+  it('RFC 5923 §11 (resource limits): inbound connections beyond maxConnections are refused when none can be evicted', async () => {
     const b = await transport({ listen: [{ protocol: 'tcp', port: 0 }], limits: { maxConnections: 2 } });
     const accepted: string[] = [];
     b.on('connection', (e: TransportConnectionEvent) => accepted.push(e.connectionId));
     const two = waitFor(b, 'connection', () => accepted.length === 2);
-    await rawTcp(portOf(b, 'tcp'));
-    await rawTcp(portOf(b, 'tcp'));
+    const c1 = await rawTcp(portOf(b, 'tcp'));
+    const c2 = await rawTcp(portOf(b, 'tcp'));
     await two;
+    // A message in progress on each: neither is idle, so neither may be evicted.
+    c1.socket.write('OPTIONS sip:b@127.0.0.1 SIP/2.0\r\n');
+    c2.socket.write('OPTIONS sip:b@127.0.0.1 SIP/2.0\r\n');
+    await new Promise((r) => setTimeout(r, 50));
     const third = await rawTcp(portOf(b, 'tcp'));
     await waitFor(third.socket, 'close');
     expect(b.connectionCount).toBe(2);

@@ -5,7 +5,7 @@ import { responseFlow } from '../src/transport/response-flow.js';
 import type { SipTransport, TransportCloseEvent, TransportMessageEvent } from '../src/transport/sip-transport.js';
 import type { SipTransportOptions } from '../src/transport/transport-options.js';
 import { testPki, type TestPki } from './helpers/certs.js';
-import { branch, closeAll, portOf, request, transport, waitFor } from './helpers/transport-harness.js';
+import { branch, closeAll, portOf, rawTcp, request, transport, waitFor } from './helpers/transport-harness.js';
 
 let pki: TestPki;
 beforeAll(() => {
@@ -85,16 +85,16 @@ describe('TLS transport', () => {
     expect(b.stats.messagesReceived).toBe(1);
   });
 
-  it('RFC 5923 §11: a TLS connection beyond maxConnections is refused before the handshake', async () => {
+  it('RFC 5923 §11: a TLS connection beyond maxConnections is refused before the handshake; a handshake in progress holds its slot', async () => {
     const b = await tlsServer({ limits: { maxConnections: 1 } });
-    const first = await tlsServer({ tlsClient: { ca: pki.caCert } });
     const second = await tlsServer({ tlsClient: { ca: pki.caCert } });
-    const got = waitFor<[TransportMessageEvent]>(b, 'message');
-    await first.send(options(first), to(b));
-    await got;
+    const silent = await rawTcp(portOf(b, 'tls')); // connects, never starts the handshake
+    await new Promise((r) => setTimeout(r, 50));
+    expect(b.handshakeCount).toBe(1);
     await expect(second.send(options(second), to(b))).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
-    expect(b.connectionCount).toBe(1);
-    expect(b.stats.connectionsRefused).toBe(1);
+    expect(b.connectionCount).toBe(0);
+    expect(b.stats).toMatchObject({ connectionsRefused: 1, tlsHandshakeFailures: 0 });
+    silent.close();
   });
 
   it('RFC 5923 §5 / RFC 3261 §18.2.2: INVITE/200/ACK/BYE both ways over TLS use a single connection', async () => {

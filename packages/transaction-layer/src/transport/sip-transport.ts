@@ -98,9 +98,15 @@ export interface TransportStats {
   malformedAnswered: number;
   /** CRLF-only UDP datagrams (keep-alives) ignored. */
   keepAlivesReceived: number;
-  /** Inbound connections refused by `limits.maxConnections`. */
+  /** Inbound connections refused by `limits.maxConnections` or `limits.maxConnectionsPerSource`. */
   connectionsRefused: number;
-  /** Inbound TLS handshakes that failed. */
+  /** Of those, refused because their source had `limits.maxConnectionsPerSource` already. */
+  connectionsRefusedPerSource: number;
+  /** Idle inbound connections closed to make room for a new one at `limits.maxConnections`. */
+  connectionsEvicted: number;
+  /** Outbound connection attempts refused by `maxConnections`, `maxPendingConnects` or `maxPendingConnectsPerAddress`. */
+  connectsRefused: number;
+  /** Inbound TLS handshakes that failed or timed out (refusals by the limits are not counted here). */
   tlsHandshakeFailures: number;
 }
 
@@ -140,12 +146,23 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     malformedAnswered: 0,
     keepAlivesReceived: 0,
     connectionsRefused: 0,
+    connectionsRefusedPerSource: 0,
+    connectionsEvicted: 0,
+    connectsRefused: 0,
     tlsHandshakeFailures: 0,
   };
   private readonly opts: ResolvedTransportOptions;
   private readonly datagramParse: ParseOptions;
   private readonly table = new ConnectionTable();
   private readonly pending = new Map<string, Promise<StreamConnection>>();
+  /** Outbound attempts in flight per destination IP (`limits.maxPendingConnectsPerAddress`). */
+  private readonly pendingPerAddress = new Map<string, number>();
+  /** Inbound TLS sockets still in their handshake, by `address port` of the peer, with the release of their slot. */
+  private readonly handshakes = new Map<string, { readonly socket: Socket; readonly release: () => void }>();
+  /** Inbound connections and handshakes per source IP (`limits.maxConnectionsPerSource`). */
+  private readonly inboundPerSource = new Map<string, number>();
+  /** The release of each inbound connection's per-source slot. */
+  private readonly inboundSlots = new Map<StreamConnection, () => void>();
   private readonly connecting = new Set<Socket>();
   private readonly udp: Array<{ listener: UdpListener; info: BoundAddress }> = [];
   private readonly servers: Array<StreamServer & { info: BoundAddress }> = [];
@@ -170,6 +187,8 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
       },
       onClose: (conn, error) => {
         this.table.remove(conn);
+        this.inboundSlots.get(conn)?.();
+        this.inboundSlots.delete(conn);
         this.fire('close', { connectionId: conn.id, flow: conn.flow, error });
       },
       onTrace: trace === undefined ? undefined : (direction, conn, bytes) => trace({ direction, flow: conn.flow, bytes }),
@@ -207,6 +226,11 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   /** Open TCP/TLS connections, inbound and outbound. */
   get connectionCount(): number {
     return this.table.size;
+  }
+
+  /** Inbound TLS handshakes in progress (they count against `maxConnections`). */
+  get handshakeCount(): number {
+    return this.handshakes.size;
   }
 
   /** True once {@link close} was called. */
@@ -328,19 +352,40 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   ): Promise<StreamServer & { info: BoundAddress }> {
     let server: Server;
     if (protocol === 'tls') {
-      const ts = createTlsServer({ ...tls, handshakeTimeout: this.opts.connectTimeoutMs });
-      // Refuse before the handshake costs anything (limits.maxConnections).
+      const ts = createTlsServer({ ...tls, handshakeTimeout: this.opts.handshakeTimeoutMs });
+      // Admission before the handshake costs anything; a handshaking socket holds a slot.
       ts.on('connection', (raw: Socket) => {
-        if (!this.admit()) raw.destroy();
+        const release = this.admit(raw);
+        if (release === null) {
+          raw.destroy();
+          return;
+        }
+        const key = peerKey(raw);
+        const entry = { socket: raw, release };
+        this.handshakes.set(key, entry);
+        raw.once('close', () => {
+          if (this.handshakes.get(key) !== entry) return;
+          this.handshakes.delete(key);
+          release();
+        });
       });
-      ts.on('secureConnection', (socket: TLSSocket) => this.accept(socket, 'tls'));
-      ts.on('tlsClientError', () => {
-        this.stats.tlsHandshakeFailures++;
+      ts.on('secureConnection', (socket: TLSSocket) => {
+        const key = peerKey(socket);
+        const entry = this.handshakes.get(key);
+        this.handshakes.delete(key);
+        if (entry === undefined) socket.destroy(); // refused or timed out meanwhile
+        else this.accept(socket, 'tls', entry.release);
+      });
+      // Node reports a failed or timed-out handshake here but leaves the socket open: destroy it (issue 9 defect 2).
+      ts.on('tlsClientError', (_error: Error, socket: TLSSocket) => {
+        if (this.handshakes.has(peerKey(socket))) this.stats.tlsHandshakeFailures++;
+        socket.destroy();
       });
       server = ts;
     } else {
       server = createTcpServer((socket) => {
-        if (this.admit()) this.accept(socket, 'tcp');
+        const release = this.admit(socket);
+        if (release !== null) this.accept(socket, 'tcp', release);
         else socket.destroy();
       });
     }
@@ -359,19 +404,66 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     });
   }
 
-  /** limits.maxConnections, counted over open and opening connections. */
-  private admit(): boolean {
-    if (this.closing === null && this.table.size + this.pending.size < this.opts.maxConnections) return true;
-    this.stats.connectionsRefused++;
-    return false;
+  /**
+   * Admission of an inbound socket: `limits.maxConnectionsPerSource` for its
+   * IP address, then `limits.maxConnections` over open connections and
+   * handshakes, making room by evicting an idle inbound connection. Returns
+   * the release of the source slot taken, or null when refused.
+   */
+  private admit(socket: Socket): (() => void) | null {
+    const source = normalizeAddress(socket.remoteAddress ?? '');
+    if (this.closing !== null || source === '') return this.refuse(false);
+    const fromSource = this.inboundPerSource.get(source) ?? 0;
+    if (fromSource >= this.opts.maxConnectionsPerSource) return this.refuse(true);
+    if (this.table.size + this.handshakes.size >= this.opts.maxConnections && !this.evictIdle()) return this.refuse(false);
+    this.inboundPerSource.set(source, fromSource + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.inboundPerSource.get(source) ?? 1) - 1;
+      if (n > 0) this.inboundPerSource.set(source, n);
+      else this.inboundPerSource.delete(source);
+    };
   }
 
-  private accept(socket: Socket, protocol: 'tcp' | 'tls'): void {
+  private refuse(perSource: boolean): null {
+    this.stats.connectionsRefused++;
+    if (perSource) this.stats.connectionsRefusedPerSource++;
+    return null;
+  }
+
+  /**
+   * Closes the inbound connection idle the longest — one that never
+   * completed a message before one that did, never one with a message in
+   * progress. False when there is none.
+   */
+  private evictIdle(): boolean {
+    let victim: StreamConnection | undefined;
+    for (const c of this.table.all()) {
+      if (c.direction !== 'inbound' || c.closed || c.messageInProgress) continue;
+      if (
+        victim === undefined ||
+        (c.hasCompletedMessage === victim.hasCompletedMessage ? c.lastActivityAt < victim.lastActivityAt : !c.hasCompletedMessage)
+      ) {
+        victim = c;
+      }
+    }
+    if (victim === undefined) return false;
+    this.stats.connectionsEvicted++;
+    victim.close(new TransportError('TRANSPORT_CONNECTION_EVICTED', `connection ${victim.id}: evicted for a new connection at limits.maxConnections`));
+    return true;
+  }
+
+  private accept(socket: Socket, protocol: 'tcp' | 'tls', release: () => void): void {
     if (this.closing !== null || socket.remoteAddress === undefined) {
+      release();
       socket.destroy();
       return;
     }
-    this.adopt(socket, protocol, 'inbound', undefined, null);
+    const conn = this.adopt(socket, protocol, 'inbound', undefined, null);
+    if (conn.closed) release();
+    else this.inboundSlots.set(conn, release);
   }
 
   /** Wraps a connected socket and indexes it: outbound by `key`, inbound by the peer's address:port. */
@@ -392,6 +484,8 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
         maxMessageBytes: this.opts.maxMessageBytes,
         maxBufferBytes: this.opts.maxConnectionBufferBytes,
         idleTimeoutMs: this.opts.idleTimeoutMs,
+        firstMessageTimeoutMs: this.opts.firstMessageTimeoutMs,
+        messageTimeoutMs: this.opts.messageTimeoutMs,
         crlfIntervalMs: this.opts.crlfIntervalMs,
         pongTimeoutMs: this.opts.pongTimeoutMs,
       },
@@ -582,11 +676,21 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     const key = destinationKey(protocol, address, port, serverName);
     const pending = this.pending.get(key);
     if (pending !== undefined) return pending;
-    if (this.table.size + this.pending.size >= this.opts.maxConnections) {
-      return Promise.reject(
-        new TransportError('TOO_MANY_CONNECTIONS', `limits.maxConnections (${this.opts.maxConnections}) reached; not connecting to ${hostPort(address, port)}`),
-      );
+    // Outbound attempts have budgets of their own, apart from inbound admission (issue 9 defect 5).
+    const toAddress = this.pendingPerAddress.get(address) ?? 0;
+    const refusal =
+      this.table.size >= this.opts.maxConnections
+        ? `limits.maxConnections (${this.opts.maxConnections})`
+        : this.pending.size >= this.opts.maxPendingConnects
+          ? `limits.maxPendingConnects (${this.opts.maxPendingConnects})`
+          : toAddress >= this.opts.maxPendingConnectsPerAddress
+            ? `limits.maxPendingConnectsPerAddress (${this.opts.maxPendingConnectsPerAddress})`
+            : null;
+    if (refusal !== null) {
+      this.stats.connectsRefused++;
+      return Promise.reject(new TransportError('TOO_MANY_CONNECTIONS', `${refusal} reached; not connecting to ${hostPort(address, port)}`));
     }
+    this.pendingPerAddress.set(address, toAddress + 1);
     const p = this.openSocket(protocol, address, port, serverName)
       .then((socket) => {
         if (this.closing !== null) {
@@ -595,7 +699,12 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
         }
         return this.adopt(socket, protocol, 'outbound', serverName, key);
       })
-      .finally(() => this.pending.delete(key));
+      .finally(() => {
+        this.pending.delete(key);
+        const n = (this.pendingPerAddress.get(address) ?? 1) - 1;
+        if (n > 0) this.pendingPerAddress.set(address, n);
+        else this.pendingPerAddress.delete(address);
+      });
     this.pending.set(key, p);
     return p;
   }
@@ -688,6 +797,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   private async shutdown(): Promise<void> {
     for (const s of this.connecting) s.destroy();
     this.connecting.clear();
+    for (const h of this.handshakes.values()) h.socket.destroy();
     for (const c of this.table.all()) c.close(new TransportError('TRANSPORT_CLOSED', 'the transport was closed'));
     await this.listening?.catch(() => undefined);
     await this.closeListeners();
@@ -720,6 +830,11 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
       });
     }
   }
+}
+
+/** A peer's `address port`, the same for a TLS socket and the TCP socket under it. */
+function peerKey(socket: Socket): string {
+  return `${normalizeAddress(socket.remoteAddress ?? '')} ${socket.remotePort ?? 0}`;
 }
 
 /** True for a datagram of only CR and LF octets. */

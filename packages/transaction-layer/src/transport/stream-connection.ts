@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { SipParseError, StreamFramer, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
 import type { Flow } from '../flow.js';
 import { normalizeAddress } from './address.js';
+import { ConnectionSchedule, type ConnectionDue } from './connection-schedule.js';
 import { TransportError } from './transport-error.js';
 
 const CRLF = Buffer.from('\r\n');
@@ -35,6 +36,10 @@ export interface StreamConnectionSettings {
   readonly maxMessageBytes: number;
   readonly maxBufferBytes: number;
   readonly idleTimeoutMs: number;
+  /** Idle limit until the first complete message (see {@link ConnectionSchedule}). */
+  readonly firstMessageTimeoutMs: number;
+  /** A started message must be complete within this (0 = no limit). */
+  readonly messageTimeoutMs: number;
   /** 0 = no keep-alive pings. */
   readonly crlfIntervalMs: number;
   readonly pongTimeoutMs: number;
@@ -44,7 +49,9 @@ export interface StreamConnectionSettings {
  * @internal A connected socket with a {@link StreamFramer}. Pings on an
  * inbound ping are answered with a pong; on an outbound connection with
  * keep-alives on, a CRLFCRLF ping is sent every `crlfIntervalMs` and a
- * missing pong closes the flow (RFC 5626 §4.4.1).
+ * missing pong closes the flow (RFC 5626 §4.4.1). All timing is decided by
+ * a pure {@link ConnectionSchedule}; this class arms one timer at its next
+ * deadline.
  */
 export class StreamConnection {
   readonly id: string;
@@ -57,10 +64,9 @@ export class StreamConnection {
   private readonly framer: StreamFramer;
   private readonly settings: StreamConnectionSettings;
   private readonly handlers: StreamConnectionHandlers;
-  private lastActivity = Date.now();
-  private idleTimer: NodeJS.Timeout | null = null;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private pongTimer: NodeJS.Timeout | null = null;
+  private readonly schedule: ConnectionSchedule;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
   private closeError: TransportError | null = null;
   private isClosed = false;
 
@@ -81,11 +87,34 @@ export class StreamConnection {
       this.closeError ??= new TransportError('TRANSPORT_SOCKET_ERROR', `connection ${this.id}: ${e.message}`, { cause: e });
     });
     socket.on('close', () => this.finish());
-    if (settings.idleTimeoutMs > 0) this.armIdle(settings.idleTimeoutMs);
-    if (settings.direction === 'outbound' && settings.crlfIntervalMs > 0) {
-      this.pingTimer = setInterval(() => this.ping(), settings.crlfIntervalMs);
-      this.pingTimer.unref();
-    }
+    const outbound = settings.direction === 'outbound';
+    this.schedule = new ConnectionSchedule(
+      {
+        idleTimeoutMs: settings.idleTimeoutMs,
+        // The stricter idle rule is for peers that connected to us and said nothing yet.
+        firstMessageTimeoutMs: outbound ? settings.idleTimeoutMs : stricter(settings.firstMessageTimeoutMs, settings.idleTimeoutMs),
+        messageTimeoutMs: settings.messageTimeoutMs,
+        crlfIntervalMs: outbound ? settings.crlfIntervalMs : 0,
+        pongTimeoutMs: settings.pongTimeoutMs,
+      },
+      Date.now(),
+    );
+    this.arm();
+  }
+
+  /** True once a complete message has arrived on this connection. */
+  get hasCompletedMessage(): boolean {
+    return this.schedule.hasCompletedMessage;
+  }
+
+  /** True while part of a message is buffered. */
+  get messageInProgress(): boolean {
+    return this.schedule.messageInProgress;
+  }
+
+  /** `Date.now()` of the last traffic either way. */
+  get lastActivityAt(): number {
+    return this.schedule.lastActivityAt;
   }
 
   /** True once closed (by either side or a limit). */
@@ -112,7 +141,7 @@ export class StreamConnection {
         new TransportError('TRANSPORT_BUFFER_OVERFLOW', `connection ${this.id}: more than ${this.settings.maxBufferBytes} bytes waiting to be sent`),
       );
     }
-    this.lastActivity = Date.now();
+    this.schedule.sent(Date.now());
     this.handlers.onTrace?.('out', this, bytes);
     return new Promise((resolve, reject) => {
       this.socket.write(bytes, (e) => {
@@ -133,8 +162,8 @@ export class StreamConnection {
   private finish(): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    for (const t of [this.idleTimer, this.pingTimer, this.pongTimer]) if (t !== null) clearTimeout(t);
-    this.idleTimer = this.pingTimer = this.pongTimer = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     if (!this.socket.destroyed) this.socket.destroy();
     this.handlers.onClose(this, this.closeError);
   }
@@ -142,8 +171,13 @@ export class StreamConnection {
   private onData(chunk: Buffer): void {
     if (this.isClosed) return;
     const now = Date.now();
-    this.lastActivity = now;
-    for (const ev of this.framer.push(chunk)) {
+    const events = this.framer.push(chunk);
+    let completed = 0;
+    for (const ev of events) if (ev.type === 'message' || ev.type === 'malformed') completed++;
+    // Committed before anything is handed up.
+    this.schedule.received(now, completed, this.framer.buffered > 0);
+    this.arm();
+    for (const ev of events) {
       if (this.isClosed) return;
       switch (ev.type) {
         case 'message':
@@ -162,10 +196,7 @@ export class StreamConnection {
           break;
         case 'pong':
           this.handlers.onTrace?.('in', this, CRLF);
-          if (this.pongTimer !== null) {
-            clearTimeout(this.pongTimer);
-            this.pongTimer = null;
-          }
+          this.schedule.pongReceived();
           break;
         case 'error': {
           const e = ev.error;
@@ -176,6 +207,7 @@ export class StreamConnection {
         }
       }
     }
+    this.arm(); // a pong may have brought the next ping forward
     if (this.framer.buffered > this.settings.maxBufferBytes) {
       this.close(
         new TransportError('TRANSPORT_BUFFER_OVERFLOW', `connection ${this.id}: more than ${this.settings.maxBufferBytes} bytes buffered without a complete message`),
@@ -183,31 +215,55 @@ export class StreamConnection {
     }
   }
 
-  /** One timer re-armed for the remaining time instead of reset on every chunk. */
-  private armIdle(ms: number): void {
-    this.idleTimer = setTimeout(() => {
-      const idle = Date.now() - this.lastActivity;
-      const limit = this.settings.idleTimeoutMs;
-      if (idle >= limit) {
-        this.close(new TransportError('TRANSPORT_IDLE_TIMEOUT', `connection ${this.id}: idle for ${idle} ms`));
-      } else {
-        this.armIdle(limit - idle);
-      }
-    }, ms);
-    this.idleTimer.unref();
+  /**
+   * Keeps one timer at the schedule's next deadline. Traffic only moves
+   * deadlines later, so the timer is re-armed only when one moves earlier;
+   * a timer that fires early just re-arms.
+   */
+  private arm(): void {
+    if (this.isClosed) return;
+    const next = this.schedule.nextDeadline;
+    if (next === null || next >= this.timerAt) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, next - Date.now()));
+    this.timer.unref();
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const due = this.schedule.due(Date.now());
+    if (due !== null) this.perform(due);
+    this.arm();
+  }
+
+  private perform(due: ConnectionDue): void {
+    if (due.type === 'ping') {
+      this.ping();
+      return;
+    }
+    const limits = {
+      idle: ['TRANSPORT_IDLE_TIMEOUT', `idle for ${this.settings.idleTimeoutMs} ms`],
+      'first-message': ['TRANSPORT_IDLE_TIMEOUT', `no complete message within ${this.settings.firstMessageTimeoutMs} ms of idleness`],
+      'message-timeout': ['TRANSPORT_MESSAGE_TIMEOUT', `a message was not complete within ${this.settings.messageTimeoutMs} ms`],
+      'pong-timeout': ['TRANSPORT_KEEPALIVE_TIMEOUT', `no pong within ${this.settings.pongTimeoutMs} ms`],
+    } as const;
+    const [code, why] = limits[due.reason];
+    this.close(new TransportError(code, `connection ${this.id}: ${why}`));
   }
 
   /** RFC 5626 §4.4.1: send CRLFCRLF, expect a CRLF within the pong timeout. */
   private ping(): void {
     if (this.isClosed || this.socket.destroyed) return;
-    if (this.pongTimer !== null) return; // the previous ping is still waiting for its pong
     this.framer.pingSent();
-    this.lastActivity = Date.now();
+    this.schedule.pingSent(Date.now());
     this.socket.write(CRLFCRLF);
     this.handlers.onTrace?.('out', this, CRLFCRLF);
-    this.pongTimer = setTimeout(() => {
-      this.close(new TransportError('TRANSPORT_KEEPALIVE_TIMEOUT', `connection ${this.id}: no pong within ${this.settings.pongTimeoutMs} ms`));
-    }, this.settings.pongTimeoutMs);
-    this.pongTimer.unref();
   }
+}
+
+/** The shorter of two timeouts where 0 means none. */
+function stricter(a: number, b: number): number {
+  return a === 0 ? b : b === 0 ? a : Math.min(a, b);
 }

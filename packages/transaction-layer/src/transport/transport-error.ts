@@ -8,16 +8,20 @@ export type TransportErrorCode =
   | 'TLS_VERIFY_FAILED'
   /** The connection closed before or while the message was written. */
   | 'CONNECTION_CLOSED'
-  /** `limits.maxConnections` is reached; no new connection was opened or accepted. */
+  /** A connection budget (`maxConnections`, `maxPendingConnects`, `maxPendingConnectsPerAddress`) is used up; no new connection was opened. */
   | 'TOO_MANY_CONNECTIONS'
+  /** An idle inbound connection was closed to admit a new one at `limits.maxConnections`. */
+  | 'TRANSPORT_CONNECTION_EVICTED'
   /** The message is larger than `limits.maxMessageBytes`, or a datagram can hold. */
   | 'TRANSPORT_MESSAGE_TOO_LARGE'
   /** The peer sent bytes that cannot be framed as SIP (RFC 3261 §18.3); the connection was closed. */
   | 'TRANSPORT_FRAMING_ERROR'
   /** More than `limits.maxConnectionBufferBytes` were waiting on one connection. */
   | 'TRANSPORT_BUFFER_OVERFLOW'
-  /** No traffic for `limits.idleTimeoutMs`; the connection was closed. */
+  /** No traffic for `limits.idleTimeoutMs` (`limits.firstMessageTimeoutMs` before a first complete message); the connection was closed. */
   | 'TRANSPORT_IDLE_TIMEOUT'
+  /** A message was not complete within `limits.messageTimeoutMs` of its first byte; the connection was closed. */
+  | 'TRANSPORT_MESSAGE_TIMEOUT'
   /** No CRLF pong arrived in time for a keep-alive ping (RFC 5626 §4.4.1). */
   | 'TRANSPORT_KEEPALIVE_TIMEOUT'
   /** No listener of the needed protocol (or address family) exists to send from. */

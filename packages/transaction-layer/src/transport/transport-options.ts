@@ -23,18 +23,56 @@ export interface ListenOptions {
   readonly tls?: TlsServerOptions;
 }
 
-/** Resource limits; every one is enforced per transport. */
+/**
+ * Resource limits; every one is enforced per transport. The defaults let
+ * legitimate peers in while one hostile source cannot take the budget of
+ * everyone else (issue 9): per-source caps, short timers for connections
+ * that never said anything, and separate budgets for outbound connects.
+ */
 export interface TransportLimits {
-  /** Most open TCP/TLS connections, inbound and outbound together; new inbound ones beyond it are refused. Default 1024. */
+  /**
+   * Most open TCP/TLS connections, inbound (TLS handshakes in progress
+   * included) and outbound together. At the limit a new inbound connection
+   * first evicts the inbound connection idle the longest (one that never
+   * completed a message before one that did; never one with a message in
+   * progress); with nothing to evict it is refused. Default 1024.
+   */
   readonly maxConnections?: number;
+  /** Most inbound TCP/TLS connections (handshakes included) from one IP address; more are refused. Default 64. */
+  readonly maxConnectionsPerSource?: number;
   /** Most bytes waiting on one connection, unframed input or unsent output. Default 262,144. */
   readonly maxConnectionBufferBytes?: number;
   /** A connection without traffic for this long is closed (ms; 0 = never). Default 300,000. */
   readonly idleTimeoutMs?: number;
+  /**
+   * An inbound connection that has not completed a message yet is closed
+   * after this long without traffic (ms; 0 = never). Default 10,000.
+   */
+  readonly firstMessageTimeoutMs?: number;
+  /**
+   * Header-completion deadline, extended to the body: once the first byte of
+   * a message has arrived, the whole message must arrive within this (ms;
+   * 0 = never), so one byte every few minutes cannot hold a connection.
+   * Default 10,000.
+   */
+  readonly messageTimeoutMs?: number;
   /** Largest SIP message accepted or sent (bytes). Default 65,535. */
   readonly maxMessageBytes?: number;
-  /** How long an outbound TCP/TLS connect (and TLS handshake) may take (ms). Default 10,000. */
+  /** How long an outbound TCP/TLS connect (TLS handshake included) may take (ms). Default 5,000. */
   readonly connectTimeoutMs?: number;
+  /** How long an inbound TLS handshake may take before the socket is destroyed (ms). Default 5,000. */
+  readonly handshakeTimeoutMs?: number;
+  /**
+   * Most outbound connection attempts in flight (a budget apart from
+   * inbound admission); more fail at once with TOO_MANY_CONNECTIONS. Default 32.
+   */
+  readonly maxPendingConnects?: number;
+  /**
+   * Most outbound connection attempts in flight towards one IP address, so
+   * requests from one source cannot make us storm its (or a victim's) ports
+   * (RFC 3261 §18.2.2 reconnects for responses). Default 4.
+   */
+  readonly maxPendingConnectsPerAddress?: number;
 }
 
 /** CRLF keep-alives on outbound stream connections — RFC 5626 §3.5.1, §4.4.1. */
@@ -76,10 +114,16 @@ export interface ResolvedTransportOptions {
   readonly listen: ReadonlyArray<Required<Omit<ListenOptions, 'tls'>> & { readonly tls: TlsServerOptions | undefined }>;
   readonly publicAddress: string | undefined;
   readonly maxConnections: number;
+  readonly maxConnectionsPerSource: number;
   readonly maxConnectionBufferBytes: number;
   readonly idleTimeoutMs: number;
+  readonly firstMessageTimeoutMs: number;
+  readonly messageTimeoutMs: number;
   readonly maxMessageBytes: number;
   readonly connectTimeoutMs: number;
+  readonly handshakeTimeoutMs: number;
+  readonly maxPendingConnects: number;
+  readonly maxPendingConnectsPerAddress: number;
   readonly tlsClient: TlsClientOptions;
   readonly crlfIntervalMs: number;
   readonly pongTimeoutMs: number;
@@ -120,10 +164,16 @@ export function resolveTransportOptions(o: SipTransportOptions): ResolvedTranspo
     listen,
     publicAddress: o.publicAddress,
     maxConnections: int('limits.maxConnections', limits.maxConnections, 1024, 1),
+    maxConnectionsPerSource: int('limits.maxConnectionsPerSource', limits.maxConnectionsPerSource, 64, 1),
     maxConnectionBufferBytes: int('limits.maxConnectionBufferBytes', limits.maxConnectionBufferBytes, 262_144, 1),
     idleTimeoutMs: int('limits.idleTimeoutMs', limits.idleTimeoutMs, 300_000, 0),
+    firstMessageTimeoutMs: int('limits.firstMessageTimeoutMs', limits.firstMessageTimeoutMs, 10_000, 0),
+    messageTimeoutMs: int('limits.messageTimeoutMs', limits.messageTimeoutMs, 10_000, 0),
     maxMessageBytes: int('limits.maxMessageBytes', limits.maxMessageBytes, 65_535, 1),
-    connectTimeoutMs: int('limits.connectTimeoutMs', limits.connectTimeoutMs, 10_000, 1),
+    connectTimeoutMs: int('limits.connectTimeoutMs', limits.connectTimeoutMs, 5_000, 1),
+    handshakeTimeoutMs: int('limits.handshakeTimeoutMs', limits.handshakeTimeoutMs, 5_000, 1),
+    maxPendingConnects: int('limits.maxPendingConnects', limits.maxPendingConnects, 32, 1),
+    maxPendingConnectsPerAddress: int('limits.maxPendingConnectsPerAddress', limits.maxPendingConnectsPerAddress, 4, 1),
     tlsClient,
     crlfIntervalMs: int('keepAlive.crlfIntervalMs', keepAlive.crlfIntervalMs, 0, 0),
     pongTimeoutMs: int('keepAlive.pongTimeoutMs', keepAlive.pongTimeoutMs, 10_000, 1),
