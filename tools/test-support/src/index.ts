@@ -18,3 +18,4 @@ export function seededRandom(seed: number): () => number {
 }
 
 export { buildPackages, readmeTsBlocks, typeCheckReadme, type ReadmeBlock, type ReadmeDiagnostic } from './readme-types.js';
+export { Baresip, baresipAvailable, type BaresipOptions } from './baresip.js';
