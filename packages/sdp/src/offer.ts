@@ -140,7 +140,7 @@ export function createOffer(options: OfferOptions): CreatedOffer {
  * Reads the answer to an offer made with {@link createOffer} (RFC 3264 §7) and returns what the media
  * layer runs. Lenient where it is safe (a direction wider than we allowed is narrowed), strict where
  * audio or security would break.
- * @throws SdpError `SDP_PARSE_FAILED`, `SDP_ANSWER_MISMATCH`, `SDP_MEDIA_REJECTED`,
+ * @throws SdpError `SDP_PARSE_FAILED`, `SDP_ANSWER_MISMATCH`, `SDP_NO_AUDIO`, `SDP_MEDIA_REJECTED`,
  *   `SDP_NO_COMMON_CODEC` or `SDP_KEYING_FAILED` for an answer we cannot use
  */
 export function applyAnswer(state: OfferState, answerSdp: string): NegotiatedMedia {
@@ -150,7 +150,7 @@ export function applyAnswer(state: OfferState, answerSdp: string): NegotiatedMed
   // RFC 3264 §6: as many m-lines as the offer, in the same order, same media type.
   if (answer.media.length !== 1) throw mismatch(`the answer has ${answer.media.length} m-lines, the offer 1`);
   const m = answer.media[0]!;
-  if (m.type !== 'audio') throw mismatch(`the answer's m-line is ${m.type}, the offer's audio`);
+  if (m.type !== 'audio') throw new SdpError('SDP_NO_AUDIO', `the answer's m-line is ${m.type}, not our audio`, { statusHint: 488 });
   if (m.port === 0) throw new SdpError('SDP_MEDIA_REJECTED', 'the answer rejected the audio stream (port 0)', { statusHint: 488 });
   // RFC 3264 §6.1 / RFC 8643 §3: the answer keeps the offer's transport protocol.
   if (m.proto.toUpperCase() !== state.proto) throw mismatch(`the answer uses ${m.proto} for our ${state.proto} offer`);

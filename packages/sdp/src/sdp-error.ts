@@ -4,7 +4,7 @@ import { TrunklineError } from '@trunkline/errors';
  * Stable, project-unique failure codes of `@trunkline/sdp`.
  *
  * - `SDP_PARSE_FAILED`: the text is not an SDP session description (RFC 8866 §5, §9). Status hint 400.
- * - `SDP_NO_AUDIO`: there is no usable audio media description. Status hint 488.
+ * - `SDP_NO_AUDIO`: an answer whose m-line is not audio where we offered audio. Status hint 488.
  * - `SDP_ANSWER_MISMATCH`: an answer that does not fit the offer it answers: another number of
  *   m-lines, another media type or transport protocol in a slot (RFC 3264 §6, §6.1), or a connection
  *   address of another family than ours.

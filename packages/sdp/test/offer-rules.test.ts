@@ -134,7 +134,7 @@ describe('RFC 3264 §7 applyAnswer', () => {
     ['keys in the answer to a plain offer', () => createOffer(BASE).state, ['m=audio 41000 RTP/AVP 0', `a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${Buffer.alloc(30).toString('base64')}`], 'SDP_KEYING_FAILED'],
     ['a rejected audio stream (port 0)', () => createOffer(BASE).state, ['m=audio 0 RTP/AVP 0'], 'SDP_MEDIA_REJECTED'],
     ['two m-lines for our one', () => createOffer(BASE).state, ['m=audio 41000 RTP/AVP 0', 'm=video 0 RTP/AVP 96'], 'SDP_ANSWER_MISMATCH'],
-    ['a video m-line for our audio', () => createOffer(BASE).state, ['m=video 41000 RTP/AVP 96'], 'SDP_ANSWER_MISMATCH'],
+    ['a video m-line for our audio', () => createOffer(BASE).state, ['m=video 41000 RTP/AVP 96'], 'SDP_NO_AUDIO'],
     ['no codec we offered', () => createOffer({ ...BASE, codecs: ['PCMU'] }).state, ['m=audio 41000 RTP/AVP 8 18'], 'SDP_NO_COMMON_CODEC'],
     ['an IPv6 answer to our IPv4 offer', () => createOffer(BASE).state, ['m=audio 41000 RTP/AVP 0'], 'SDP_ANSWER_MISMATCH', 'c=IN IP6 2001:db8::5'],
     ['text that is not SDP', () => createOffer(BASE).state, ['garbage'], 'SDP_PARSE_FAILED'],
