@@ -1,3 +1,5 @@
+import { TrunklineError } from '@trunkline/errors';
+
 /**
  * Stable codes for everything untrusted input can make this package reject.
  *
@@ -21,7 +23,8 @@ export type CodecErrorCode =
   | 'WAV_TOO_LARGE';
 
 /**
- * The only error malformed input can make this package throw. API misuse
+ * The only error malformed input can make this package throw (a
+ * {@link TrunklineError} with a project-unique `code`). API misuse
  * (bad options, output buffers too short) throws `TypeError`/`RangeError`.
  *
  * @example
@@ -29,10 +32,7 @@ export type CodecErrorCode =
  *   if (e instanceof CodecError && e.code === 'WAV_UNSUPPORTED_FORMAT') convertFirst();
  * }
  */
-export class CodecError extends Error {
-  override readonly name = 'CodecError';
-  /** Stable machine-readable reason. */
-  readonly code: CodecErrorCode;
+export class CodecError extends TrunklineError<CodecErrorCode> {
   /** Byte offset in the input where the problem was found, -1 when unknown. */
   readonly offset: number;
 
@@ -42,8 +42,7 @@ export class CodecError extends Error {
    * @param offset - byte offset of the problem, -1 when unknown
    */
   constructor(code: CodecErrorCode, message: string, offset = -1) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.offset = offset;
   }
 }

@@ -79,19 +79,19 @@ describe('RFC 3550 §6.5–§6.7 and passthrough', () => {
 
 describe('RFC 3550 §A.2 compound validity checks', () => {
   const cases: Record<string, [string, string]> = {
-    'shorter than a header': ['80c9', 'TRUNCATED'],
-    'version 1': ['40c90001 00000001', 'BAD_VERSION'],
-    'first packet is not SR/RR': ['81cb0001 00000001', 'BAD_FIRST_PACKET'],
-    'length overruns the datagram': ['80c90002 00000001', 'BAD_LENGTH'],
-    'lengths do not add up (trailing bytes)': ['80c90001 00000001 8000', 'TRUNCATED'],
-    'padding on a packet that is not last': ['a0c90001 00000001 80cb0000', 'PADDING_NOT_LAST'],
-    'padding count zero': ['a0c90001 00000100', 'BAD_PADDING'],
-    'RR shorter than its report count': ['81c90001 00000001', 'BAD_REPORT_COUNT'],
-    'SR shorter than sender info': ['80c80001 00000001', 'BAD_REPORT_COUNT'],
-    'SDES item overruns': ['80c90001 00000001 81ca0002 00000001 01090000', 'BAD_SDES'],
-    'SDES without terminator': ['80c90001 00000001 81ca0002 00000001 01026162', 'BAD_SDES'],
-    'BYE reason overruns': ['80c90001 00000001 81cb0002 00000001 09616263', 'BAD_BYE'],
-    'APP without name': ['80c90001 00000001 80cc0001 00000001', 'BAD_APP'],
+    'shorter than a header': ['80c9', 'RTP_TRUNCATED'],
+    'version 1': ['40c90001 00000001', 'RTP_BAD_VERSION'],
+    'first packet is not SR/RR': ['81cb0001 00000001', 'RTP_BAD_FIRST_PACKET'],
+    'length overruns the datagram': ['80c90002 00000001', 'RTP_BAD_LENGTH'],
+    'lengths do not add up (trailing bytes)': ['80c90001 00000001 8000', 'RTP_TRUNCATED'],
+    'padding on a packet that is not last': ['a0c90001 00000001 80cb0000', 'RTP_PADDING_NOT_LAST'],
+    'padding count zero': ['a0c90001 00000100', 'RTP_BAD_PADDING'],
+    'RR shorter than its report count': ['81c90001 00000001', 'RTP_BAD_REPORT_COUNT'],
+    'SR shorter than sender info': ['80c80001 00000001', 'RTP_BAD_REPORT_COUNT'],
+    'SDES item overruns': ['80c90001 00000001 81ca0002 00000001 01090000', 'RTP_BAD_SDES'],
+    'SDES without terminator': ['80c90001 00000001 81ca0002 00000001 01026162', 'RTP_BAD_SDES'],
+    'BYE reason overruns': ['80c90001 00000001 81cb0002 00000001 09616263', 'RTP_BAD_BYE'],
+    'APP without name': ['80c90001 00000001 80cc0001 00000001', 'RTP_BAD_APP'],
   };
   for (const [name, [bytes, code]] of Object.entries(cases)) {
     it(name, () => expect(codeOf(() => parseRtcp(hex(bytes)))).toBe(code));
@@ -103,7 +103,7 @@ describe('RFC 3550 §A.2 compound validity checks', () => {
 
   it('maxPackets bounds the work per datagram', () => {
     const many = serializeRtcp(Array.from({ length: 5 }, () => ({ type: 'rr' as const, ssrc: 1, reports: [], profileExtension: new Uint8Array(0) })));
-    expect(codeOf(() => parseRtcp(many, { maxPackets: 4 }))).toBe('TOO_MANY_PACKETS');
+    expect(codeOf(() => parseRtcp(many, { maxPackets: 4 }))).toBe('RTP_TOO_MANY_PACKETS');
   });
 
   it('random bytes never throw anything but RtpParseError', () => {

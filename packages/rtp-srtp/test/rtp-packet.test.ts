@@ -87,15 +87,15 @@ describe('RFC 8285 header extensions', () => {
 
 describe('RFC 3550 §A.1 validity: malformed input raises RtpParseError only', () => {
   const cases: Record<string, [string, string]> = {
-    'shorter than the fixed header': ['80 00 0001 00000000 000000', 'TRUNCATED'],
-    'version 1': ['40 00 0001 00000000 00000001', 'BAD_VERSION'],
-    'CSRC count beyond the packet': ['83 00 0001 00000000 00000001 11111111', 'TRUNCATED'],
-    'padding count zero': ['a0 00 0001 00000000 00000001 00', 'BAD_PADDING'],
-    'padding count beyond the payload': ['a0 00 0001 00000000 00000001 0005', 'BAD_PADDING'],
-    'extension header missing': ['90 00 0001 00000000 00000001 bede', 'TRUNCATED'],
-    'extension length beyond the packet': ['90 00 0001 00000000 00000001 bede 0002 10610000', 'TRUNCATED'],
-    'one-byte element overruns': ['90 00 0001 00000000 00000001 bede 0001 1f 616263', 'BAD_EXTENSION'],
-    'two-byte element overruns': ['90 00 0001 00000000 00000001 1000 0001 01 05 6162', 'BAD_EXTENSION'],
+    'shorter than the fixed header': ['80 00 0001 00000000 000000', 'RTP_TRUNCATED'],
+    'version 1': ['40 00 0001 00000000 00000001', 'RTP_BAD_VERSION'],
+    'CSRC count beyond the packet': ['83 00 0001 00000000 00000001 11111111', 'RTP_TRUNCATED'],
+    'padding count zero': ['a0 00 0001 00000000 00000001 00', 'RTP_BAD_PADDING'],
+    'padding count beyond the payload': ['a0 00 0001 00000000 00000001 0005', 'RTP_BAD_PADDING'],
+    'extension header missing': ['90 00 0001 00000000 00000001 bede', 'RTP_TRUNCATED'],
+    'extension length beyond the packet': ['90 00 0001 00000000 00000001 bede 0002 10610000', 'RTP_TRUNCATED'],
+    'one-byte element overruns': ['90 00 0001 00000000 00000001 bede 0001 1f 616263', 'RTP_BAD_EXTENSION'],
+    'two-byte element overruns': ['90 00 0001 00000000 00000001 1000 0001 01 05 6162', 'RTP_BAD_EXTENSION'],
   };
   for (const [name, [bytes, code]] of Object.entries(cases)) {
     it(name, () => {

@@ -67,7 +67,7 @@ describe('RFC 3711 §3.3.1 rollover counter and App. A index estimation', () => 
     expect(rx.rolloverCounter(0x1234)).toBe(1);
     rx.unprotect(b); // late, from ROC 0
     rx.unprotect(c);
-    expect(code(() => rx.unprotect(b))).toBe('REPLAYED');
+    expect(code(() => rx.unprotect(b))).toBe('SRTP_REPLAYED');
   });
   it('RFC 3711 App. A: a sequence number "before" the first one of a stream is TOO_OLD, not ROC -1', () => {
     const tx = new SrtpContext(opts);
@@ -77,14 +77,14 @@ describe('RFC 3711 §3.3.1 rollover counter and App. A index estimation', () => 
     const tx2 = new SrtpContext(opts);
     tx2.setRolloverCounter(0x1234, 0);
     const early = tx2.protect(rtp(65000));
-    expect(code(() => rx.unprotect(early))).toBe('TOO_OLD');
+    expect(code(() => rx.unprotect(early))).toBe('SRTP_TOO_OLD');
   });
   it('RFC 3711 §3.3.1: setRolloverCounter lets a receiver join a stream late', () => {
     const tx = new SrtpContext(opts);
     tx.setRolloverCounter(0x99, 7);
     const p = tx.protect(rtp(300, 0x99));
     const rxWrong = new SrtpContext(opts);
-    expect(code(() => rxWrong.unprotect(p))).toBe('AUTH_FAILED');
+    expect(code(() => rxWrong.unprotect(p))).toBe('SRTP_AUTH_FAILED');
     const rx = new SrtpContext(opts);
     rx.setRolloverCounter(0x99, 7);
     expect(rx.unprotect(p)).toEqual(rtp(300, 0x99));
@@ -94,7 +94,7 @@ describe('RFC 3711 §3.3.1 rollover counter and App. A index estimation', () => 
     const tx = new SrtpContext(opts);
     tx.setRolloverCounter(1, 0xffffffff);
     tx.protect(rtp(65535, 1));
-    expect(code(() => tx.protect(rtp(0, 1)))).toBe('KEY_EXHAUSTED');
+    expect(code(() => tx.protect(rtp(0, 1)))).toBe('SRTP_KEY_EXHAUSTED');
   });
   it('RFC 3711 §3.3: a failed packet does not advance the ROC', () => {
     const tx = new SrtpContext(opts);
@@ -103,7 +103,7 @@ describe('RFC 3711 §3.3.1 rollover counter and App. A index estimation', () => 
     // A forged packet that would move the ROC to 1 fails authentication...
     const forged = tx.protect(rtp(5));
     forged[forged.length - 1]! ^= 0xff;
-    expect(code(() => rx.unprotect(forged))).toBe('AUTH_FAILED');
+    expect(code(() => rx.unprotect(forged))).toBe('SRTP_AUTH_FAILED');
     expect(rx.rolloverCounter(0x1234)).toBe(0);
     // ...and the genuine packets around the wrap still decrypt.
     rx.unprotect(tx.protect(rtp(65531)));
@@ -119,7 +119,7 @@ describe('SrtpContext options, MKI and limits', () => {
     expect(p.length).toBe(12 + 20 + 2 + 10);
     expect([...p.subarray(32, 34)]).toEqual([0xde, 0xad]);
     const other = new SrtpContext({ ...opts, mki: new Uint8Array([0xbe, 0xef]) });
-    expect(code(() => other.unprotect(p))).toBe('UNKNOWN_MKI');
+    expect(code(() => other.unprotect(p))).toBe('SRTP_UNKNOWN_MKI');
     expect(new SrtpContext({ ...opts, mki }).unprotect(p)).toEqual(rtp(1));
   });
   it('RFC 7714 §8: the MKI follows the AEAD tag', () => {
@@ -135,7 +135,7 @@ describe('SrtpContext options, MKI and limits', () => {
     rx.unprotect(tx.protect(rtp(1, 1)));
     rx.unprotect(tx.protect(rtp(1, 2)));
     const third = tx.protect(rtp(1, 3));
-    expect(code(() => rx.unprotect(third))).toBe('SSRC_LIMIT');
+    expect(code(() => rx.unprotect(third))).toBe('SRTP_SSRC_LIMIT');
     rx.removeSsrc(1);
     expect(rx.unprotect(third)).toEqual(rtp(1, 3));
     expect(rx.ssrcCount).toBe(2);
@@ -156,19 +156,19 @@ describe('SrtpContext options, MKI and limits', () => {
   });
   it('malformed packets are MALFORMED', () => {
     const rx = new SrtpContext(opts);
-    expect(code(() => rx.unprotect(new Uint8Array(21)))).toBe('MALFORMED');
+    expect(code(() => rx.unprotect(new Uint8Array(21)))).toBe('SRTP_MALFORMED');
     const v1 = rtp(1);
     v1[0] = 0x40;
-    expect(code(() => new SrtpContext(opts).protect(v1))).toBe('MALFORMED');
+    expect(code(() => new SrtpContext(opts).protect(v1))).toBe('SRTP_MALFORMED');
     // CSRC count claims more than the packet holds.
     const big = new Uint8Array(30);
     big[0] = 0x8f;
-    expect(code(() => rx.unprotect(big))).toBe('MALFORMED');
-    expect(code(() => rx.unprotectRtcp(new Uint8Array(10)))).toBe('MALFORMED');
+    expect(code(() => rx.unprotect(big))).toBe('SRTP_MALFORMED');
+    expect(code(() => rx.unprotectRtcp(new Uint8Array(10)))).toBe('SRTP_MALFORMED');
     const huge = new Uint8Array(70000);
     huge[0] = 0x80;
-    expect(code(() => rx.unprotect(huge))).toBe('MALFORMED');
-    expect(code(() => rx.unprotectRtcp(huge))).toBe('MALFORMED');
+    expect(code(() => rx.unprotect(huge))).toBe('SRTP_MALFORMED');
+    expect(code(() => rx.unprotectRtcp(huge))).toBe('SRTP_MALFORMED');
     expect(code(() => new SrtpContext(opts).protect(huge))).toBe('RangeError');
   });
   it('protectInto/unprotectInto write into the caller buffer and return lengths', () => {

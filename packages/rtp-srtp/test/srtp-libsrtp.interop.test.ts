@@ -136,8 +136,8 @@ describe('libsrtp interop (RFC 3711, RFC 6188, RFC 7714)', () => {
         const early = theirs[10];
         if (typeof last === 'string' || last === undefined) throw new Error('libsrtp failed');
         if (typeof early === 'string' || early === undefined) throw new Error('libsrtp failed');
-        expect(() => ctx.unprotect(last)).toThrowError(expect.objectContaining({ code: 'REPLAYED' }));
-        expect(() => ctx.unprotect(early)).toThrowError(expect.objectContaining({ code: 'TOO_OLD' }));
+        expect(() => ctx.unprotect(last)).toThrowError(expect.objectContaining({ code: 'SRTP_REPLAYED' }));
+        expect(() => ctx.unprotect(early)).toThrowError(expect.objectContaining({ code: 'SRTP_TOO_OLD' }));
       });
 
       it('RFC 3711 §3.3: libsrtp unprotects Trunkline packets delivered reordered around the wrap', () => {

@@ -18,7 +18,7 @@ describe('README SRTP section', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       await import(pathToFileURL(file).href);
-      expect(log.mock.calls.map((c) => c[0])).toEqual([true, 'REPLAYED']);
+      expect(log.mock.calls.map((c) => c[0])).toEqual([true, 'SRTP_REPLAYED']);
     } finally {
       log.mockRestore();
     }

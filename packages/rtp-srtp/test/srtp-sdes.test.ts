@@ -52,8 +52,8 @@ describe('RFC 4568 SDES crypto attribute', () => {
     ['MKI value too big', '1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|256:1'],
     ['lifetime after MKI', '1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|1:4|2^20'],
     ['bad lifetime', '1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^x'],
-  ])('RFC 4568 §9.2: %s is MALFORMED', (_name, text) => {
-    expect(() => parseCryptoAttribute(text)).toThrowError(expect.objectContaining({ code: 'MALFORMED' }));
+  ])('RFC 4568 §9.2: %s is SDES_MALFORMED', (_name, text) => {
+    expect(() => parseCryptoAttribute(text)).toThrowError(expect.objectContaining({ code: 'SDES_MALFORMED' }));
   });
   it('RFC 4568 §9.2: format then parse round-trips for every profile', () => {
     fc.assert(

@@ -119,7 +119,7 @@ describe('RFC 7714 §16 AEAD SRTP test vectors', () => {
       const bad = hex(c.srtp);
       bad[bad.length - 1]! ^= 1;
       expect(() => sessionContext(c.profile, c.key, salt).unprotect(bad)).toThrowError(
-        expect.objectContaining({ code: 'AUTH_FAILED' }),
+        expect.objectContaining({ code: 'SRTP_AUTH_FAILED' }),
       );
     });
   }

@@ -1,3 +1,5 @@
+import { TrunklineError } from '@trunkline/errors';
+
 /**
  * Stable codes for everything the parser can reject. A server can map the
  * error's `statusHint` straight onto a response (RFC 3261 §21).
@@ -38,28 +40,31 @@ export interface SipParseErrorOptions {
 }
 
 /**
- * The only error untrusted input can make the parser throw.
+ * The only error untrusted input can make the parser throw. A
+ * {@link TrunklineError}: `code` is stable and unique across Trunkline, and
+ * `statusHint` is always set (400 unless the problem calls for another status).
  *
  * @example
  * try { parseMessage(bytes) } catch (e) {
  *   if (e instanceof SipParseError) reply(e.statusHint, e.code);
  * }
  */
-export class SipParseError extends Error {
-  override readonly name = 'SipParseError';
-  readonly code: SipParseErrorCode;
+export class SipParseError extends TrunklineError<SipParseErrorCode> {
   /** Byte offset into the message (or into the header value being decoded), -1 when unknown. */
   readonly offset: number;
   /** Suggested response status: 400, 413 (too large), 414 (URI too long), 505 (version), ... */
-  readonly statusHint: number;
+  declare readonly statusHint: number;
   /** Canonical name of the header concerned, if any. */
   readonly header: string | undefined;
 
+  /**
+   * @param code - stable reason
+   * @param message - human-readable detail
+   * @param options - offset, status hint (default 400) and header
+   */
   constructor(code: SipParseErrorCode, message: string, options: SipParseErrorOptions = {}) {
-    super(message);
-    this.code = code;
+    super(code, message, { statusHint: options.statusHint ?? 400 });
     this.offset = options.offset ?? -1;
-    this.statusHint = options.statusHint ?? 400;
     this.header = options.header;
   }
 }

@@ -1,3 +1,5 @@
+import { TrunklineError } from '@trunkline/errors';
+
 /**
  * Stable codes for everything this package can reject. Untrusted input (a
  * header value, an IA5 text, a key=value payload) never throws anything but a
@@ -52,7 +54,8 @@ export interface UuiErrorOptions {
 }
 
 /**
- * The only error untrusted input can make this package throw. API misuse
+ * The only error untrusted input can make this package throw (a
+ * {@link TrunklineError} with a project-unique `code`). API misuse
  * (a non-string header value, an invalid option) throws `TypeError` /
  * `RangeError` instead.
  *
@@ -63,10 +66,7 @@ export interface UuiErrorOptions {
  * }
  * ```
  */
-export class UuiError extends Error {
-  override readonly name = 'UuiError';
-  /** Stable, machine-readable reason. */
-  readonly code: UuiErrorCode;
+export class UuiError extends TrunklineError<UuiErrorCode> {
   /** Character offset into the header value (or octet offset into the data); -1 when unknown. */
   readonly offset: number;
 
@@ -76,8 +76,7 @@ export class UuiError extends Error {
    * @param options - where the problem was found
    */
   constructor(code: UuiErrorCode, message: string, options: UuiErrorOptions = {}) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.offset = options.offset ?? -1;
   }
 }

@@ -34,7 +34,7 @@ export const TELEPHONE_EVENT_SIZE = 4;
 export function parseTelephoneEvent(payload: Uint8Array): TelephoneEvent {
   requireBytes(payload, 'parseTelephoneEvent: payload');
   if (payload.length < TELEPHONE_EVENT_SIZE) {
-    throw new RtpParseError('BAD_TELEPHONE_EVENT', `telephone-event payload of ${payload.length} bytes is shorter than 4`, 0);
+    throw new RtpParseError('RTP_BAD_TELEPHONE_EVENT', `telephone-event payload of ${payload.length} bytes is shorter than 4`, 0);
   }
   const b1 = payload[1] ?? 0;
   return {

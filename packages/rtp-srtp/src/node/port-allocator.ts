@@ -1,4 +1,5 @@
 import { createSocket, type Socket, type SocketType } from 'node:dgram';
+import { TrunklineError } from '@trunkline/errors';
 
 /** Options for {@link PortAllocator}. */
 export interface PortAllocatorOptions {
@@ -24,11 +25,12 @@ export interface RtpSocketPair {
   readonly rtcp: Socket;
 }
 
-/** Thrown when no pair in the range could be bound. */
-export class PortRangeExhaustedError extends Error {
-  override readonly name = 'PortRangeExhaustedError';
-  /** Stable code. */
-  readonly code = 'PORT_RANGE_EXHAUSTED';
+/** Thrown when no pair in the range could be bound (a {@link TrunklineError}, code `PORT_RANGE_EXHAUSTED`). */
+export class PortRangeExhaustedError extends TrunklineError<'PORT_RANGE_EXHAUSTED'> {
+  /** @param message - which range was exhausted */
+  constructor(message: string) {
+    super('PORT_RANGE_EXHAUSTED', message, { statusHint: 503 });
+  }
 }
 
 /**

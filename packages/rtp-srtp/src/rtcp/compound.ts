@@ -45,25 +45,25 @@ export function parseRtcp(buf: Uint8Array, options: ParseRtcpOptions = {}): Rtcp
   if (!Number.isInteger(maxPackets) || maxPackets < 1) throw new RangeError('maxPackets must be a positive integer');
   const out: RtcpPacket[] = [];
   let offset = 0;
-  if (buf.length < 4) throw new RtpParseError('TRUNCATED', 'RTCP packet shorter than its common header', 0);
+  if (buf.length < 4) throw new RtpParseError('RTP_TRUNCATED', 'RTCP packet shorter than its common header', 0);
   while (offset < buf.length) {
-    if (out.length >= maxPackets) throw new RtpParseError('TOO_MANY_PACKETS', `more than ${maxPackets} packets in a compound packet`, offset);
-    if (buf.length - offset < 4) throw new RtpParseError('TRUNCATED', 'trailing bytes shorter than an RTCP header', offset);
+    if (out.length >= maxPackets) throw new RtpParseError('RTP_TOO_MANY_PACKETS', `more than ${maxPackets} packets in a compound packet`, offset);
+    if (buf.length - offset < 4) throw new RtpParseError('RTP_TRUNCATED', 'trailing bytes shorter than an RTCP header', offset);
     const b0 = buf[offset] ?? 0;
     const pt = buf[offset + 1] ?? 0;
-    if (b0 >> 6 !== 2) throw new RtpParseError('BAD_VERSION', `RTCP version ${b0 >> 6} is not 2`, offset);
+    if (b0 >> 6 !== 2) throw new RtpParseError('RTP_BAD_VERSION', `RTCP version ${b0 >> 6} is not 2`, offset);
     const size = ((((buf[offset + 2] ?? 0) << 8) | (buf[offset + 3] ?? 0)) + 1) * 4;
-    if (offset + size > buf.length) throw new RtpParseError('BAD_LENGTH', `RTCP length ${size} overruns the datagram`, offset);
+    if (offset + size > buf.length) throw new RtpParseError('RTP_BAD_LENGTH', `RTCP length ${size} overruns the datagram`, offset);
     const last = offset + size === buf.length;
     if (out.length === 0 && (options.requireReportFirst ?? true) && pt !== RtcpPacketType.SR && pt !== RtcpPacketType.RR) {
-      throw new RtpParseError('BAD_FIRST_PACKET', `compound RTCP must start with SR or RR, not ${pt}`, offset);
+      throw new RtpParseError('RTP_BAD_FIRST_PACKET', `compound RTCP must start with SR or RR, not ${pt}`, offset);
     }
     let end = offset + size;
     if ((b0 & 0x20) !== 0) {
       // §6.4.1/§A.2: only the last packet may be padded; the last octet is the padding count.
-      if (!last) throw new RtpParseError('PADDING_NOT_LAST', 'padding bit set on a packet that is not last', offset);
+      if (!last) throw new RtpParseError('RTP_PADDING_NOT_LAST', 'padding bit set on a packet that is not last', offset);
       const pad = buf[end - 1] ?? 0;
-      if (pad === 0 || pad > size - 4) throw new RtpParseError('BAD_PADDING', `padding count ${pad} is invalid`, end - 1);
+      if (pad === 0 || pad > size - 4) throw new RtpParseError('RTP_BAD_PADDING', `padding count ${pad} is invalid`, end - 1);
       end -= pad;
     }
     out.push(parseOne(buf, offset, end, b0 & 0x1f, pt));
@@ -76,7 +76,7 @@ function parseOne(buf: Uint8Array, start: number, end: number, count: number, pt
   let o = start + 4;
   switch (pt) {
     case RtcpPacketType.SR: {
-      if (end - o < 24 + count * REPORT_BLOCK_SIZE) throw new RtpParseError('BAD_REPORT_COUNT', `SR too short for ${count} report blocks`, start);
+      if (end - o < 24 + count * REPORT_BLOCK_SIZE) throw new RtpParseError('RTP_BAD_REPORT_COUNT', `SR too short for ${count} report blocks`, start);
       const ssrc = readU32(buf, o);
       const ntpSeconds = readU32(buf, o + 4);
       const ntpFraction = readU32(buf, o + 8);
@@ -89,7 +89,7 @@ function parseOne(buf: Uint8Array, start: number, end: number, count: number, pt
       return { type: 'sr', ssrc, ntpSeconds, ntpFraction, rtpTimestamp, packetCount, octetCount, reports, profileExtension: buf.subarray(o, end) };
     }
     case RtcpPacketType.RR: {
-      if (end - o < 4 + count * REPORT_BLOCK_SIZE) throw new RtpParseError('BAD_REPORT_COUNT', `RR too short for ${count} report blocks`, start);
+      if (end - o < 4 + count * REPORT_BLOCK_SIZE) throw new RtpParseError('RTP_BAD_REPORT_COUNT', `RR too short for ${count} report blocks`, start);
       const ssrc = readU32(buf, o);
       o += 4;
       const reports = readReports(buf, o, count);
@@ -99,22 +99,22 @@ function parseOne(buf: Uint8Array, start: number, end: number, count: number, pt
     case RtcpPacketType.SDES: {
       const chunks: RtcpSdesChunk[] = [];
       for (let c = 0; c < count; c++) {
-        if (end - o < 4) throw new RtpParseError('BAD_SDES', 'SDES chunk truncated', o);
+        if (end - o < 4) throw new RtpParseError('RTP_BAD_SDES', 'SDES chunk truncated', o);
         const ssrc = readU32(buf, o);
         o += 4;
         const items: RtcpSdesItem[] = [];
         for (;;) {
-          if (o >= end) throw new RtpParseError('BAD_SDES', 'SDES item list not terminated', o);
+          if (o >= end) throw new RtpParseError('RTP_BAD_SDES', 'SDES item list not terminated', o);
           const type = buf[o] ?? 0;
           if (type === 0) {
             // §6.5: a null octet ends the list, then null octets up to the next 32-bit boundary.
             o = start + (((o - start) >> 2) + 1) * 4;
-            if (o > end) throw new RtpParseError('BAD_SDES', 'SDES chunk padding overruns the packet', o);
+            if (o > end) throw new RtpParseError('RTP_BAD_SDES', 'SDES chunk padding overruns the packet', o);
             break;
           }
-          if (end - o < 2) throw new RtpParseError('BAD_SDES', 'SDES item length missing', o);
+          if (end - o < 2) throw new RtpParseError('RTP_BAD_SDES', 'SDES item length missing', o);
           const len = buf[o + 1] ?? 0;
-          if (o + 2 + len > end) throw new RtpParseError('BAD_SDES', 'SDES item overruns the packet', o);
+          if (o + 2 + len > end) throw new RtpParseError('RTP_BAD_SDES', 'SDES item overruns the packet', o);
           items.push({ type, text: utf8Decoder.decode(buf.subarray(o + 2, o + 2 + len)) });
           o += 2 + len;
         }
@@ -123,19 +123,19 @@ function parseOne(buf: Uint8Array, start: number, end: number, count: number, pt
       return { type: 'sdes', chunks };
     }
     case RtcpPacketType.BYE: {
-      if (end - o < count * 4) throw new RtpParseError('BAD_BYE', `BYE too short for ${count} sources`, start);
+      if (end - o < count * 4) throw new RtpParseError('RTP_BAD_BYE', `BYE too short for ${count} sources`, start);
       const ssrcs: number[] = [];
       for (let i = 0; i < count; i++, o += 4) ssrcs.push(readU32(buf, o));
       if (o < end) {
         // §6.6: optional length-prefixed reason, padded to 32 bits.
         const len = buf[o] ?? 0;
-        if (o + 1 + len > end) throw new RtpParseError('BAD_BYE', 'BYE reason overruns the packet', o);
+        if (o + 1 + len > end) throw new RtpParseError('RTP_BAD_BYE', 'BYE reason overruns the packet', o);
         if (len > 0) return { type: 'bye', ssrcs, reason: utf8Decoder.decode(buf.subarray(o + 1, o + 1 + len)) };
       }
       return { type: 'bye', ssrcs };
     }
     case RtcpPacketType.APP: {
-      if (end - o < 8) throw new RtpParseError('BAD_APP', 'APP packet shorter than SSRC and name', start);
+      if (end - o < 8) throw new RtpParseError('RTP_BAD_APP', 'APP packet shorter than SSRC and name', start);
       const ssrc = readU32(buf, o);
       const name = String.fromCharCode(buf[o + 4] ?? 0, buf[o + 5] ?? 0, buf[o + 6] ?? 0, buf[o + 7] ?? 0);
       return { type: 'app', subtype: count, ssrc, name, data: buf.subarray(o + 8, end) };

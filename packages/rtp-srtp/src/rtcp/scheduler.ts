@@ -1,3 +1,4 @@
+import { assertNever } from '@trunkline/errors';
 import { RTCP_COMPENSATION, rtcpInterval, updateAvgRtcpSize } from './interval.js';
 import type { RtcpPacket } from './packet.js';
 
@@ -66,10 +67,6 @@ interface Member {
   lastHeard: number;
   /** Last RTP packet, when it is in the sender table. */
   lastRtp: number | undefined;
-}
-
-function assertNever(x: never): never {
-  throw new TypeError(`unexpected state ${String(x)}`);
 }
 
 /**
@@ -250,7 +247,7 @@ export class RtcpScheduler {
         return;
       }
       default:
-        assertNever(this.#state);
+        assertNever(this.#state, 'RTCP scheduler state');
     }
   }
 
@@ -307,7 +304,7 @@ export class RtcpScheduler {
         return 'send-bye';
       }
       default:
-        return assertNever(this.#state);
+        return assertNever(this.#state, 'RTCP scheduler state');
     }
   }
 

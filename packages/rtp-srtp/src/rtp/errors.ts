@@ -1,21 +1,24 @@
+import { TrunklineError } from '@trunkline/errors';
+
 /**
- * Stable codes for everything the RTP, RTCP and telephone-event parsers can reject.
+ * Stable codes for everything the RTP, RTCP and telephone-event parsers can reject, all prefixed
+ * `RTP_` so they stay unique across Trunkline.
  * Untrusted bytes never make this package throw anything but {@link RtpParseError}.
  */
 export type RtpParseErrorCode =
-  | 'TRUNCATED'
-  | 'BAD_VERSION'
-  | 'BAD_PADDING'
-  | 'BAD_EXTENSION'
-  | 'BAD_LENGTH'
-  | 'BAD_FIRST_PACKET'
-  | 'PADDING_NOT_LAST'
-  | 'BAD_SDES'
-  | 'BAD_BYE'
-  | 'BAD_APP'
-  | 'BAD_REPORT_COUNT'
-  | 'TOO_MANY_PACKETS'
-  | 'BAD_TELEPHONE_EVENT';
+  | 'RTP_TRUNCATED'
+  | 'RTP_BAD_VERSION'
+  | 'RTP_BAD_PADDING'
+  | 'RTP_BAD_EXTENSION'
+  | 'RTP_BAD_LENGTH'
+  | 'RTP_BAD_FIRST_PACKET'
+  | 'RTP_PADDING_NOT_LAST'
+  | 'RTP_BAD_SDES'
+  | 'RTP_BAD_BYE'
+  | 'RTP_BAD_APP'
+  | 'RTP_BAD_REPORT_COUNT'
+  | 'RTP_TOO_MANY_PACKETS'
+  | 'RTP_BAD_TELEPHONE_EVENT';
 
 /**
  * The only error untrusted RTP/RTCP/RFC 4733 input can raise.
@@ -25,10 +28,7 @@ export type RtpParseErrorCode =
  *   if (e instanceof RtpParseError) stats.dropped(e.code); else throw e;
  * }
  */
-export class RtpParseError extends Error {
-  override readonly name = 'RtpParseError';
-  /** Stable machine-readable reason. */
-  readonly code: RtpParseErrorCode;
+export class RtpParseError extends TrunklineError<RtpParseErrorCode> {
   /** Byte offset where the problem was found, -1 when not meaningful. */
   readonly offset: number;
 
@@ -38,8 +38,7 @@ export class RtpParseError extends Error {
    * @param offset - byte offset of the problem (default -1)
    */
   constructor(code: RtpParseErrorCode, message: string, offset = -1) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.offset = offset;
   }
 }

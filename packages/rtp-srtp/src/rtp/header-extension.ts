@@ -60,7 +60,7 @@ export function parseHeaderExtension(profile: number, body: Uint8Array, baseOffs
       if (id === 15) break;
       const len = (b & 0x0f) + 1;
       if (i + 1 + len > body.length) {
-        throw new RtpParseError('BAD_EXTENSION', `one-byte element ${id} overruns the extension`, baseOffset + i);
+        throw new RtpParseError('RTP_BAD_EXTENSION', `one-byte element ${id} overruns the extension`, baseOffset + i);
       }
       elements.push({ id, data: body.subarray(i + 1, i + 1 + len) });
       i += 1 + len;
@@ -78,11 +78,11 @@ export function parseHeaderExtension(profile: number, body: Uint8Array, baseOffs
         continue;
       }
       if (i + 2 > body.length) {
-        throw new RtpParseError('BAD_EXTENSION', `two-byte element ${id} has no length byte`, baseOffset + i);
+        throw new RtpParseError('RTP_BAD_EXTENSION', `two-byte element ${id} has no length byte`, baseOffset + i);
       }
       const len = body[i + 1] ?? 0;
       if (i + 2 + len > body.length) {
-        throw new RtpParseError('BAD_EXTENSION', `two-byte element ${id} overruns the extension`, baseOffset + i);
+        throw new RtpParseError('RTP_BAD_EXTENSION', `two-byte element ${id} overruns the extension`, baseOffset + i);
       }
       elements.push({ id, data: body.subarray(i + 2, i + 2 + len) });
       i += 2 + len;

@@ -62,15 +62,15 @@ export const RTP_HEADER_SIZE = 12;
  */
 export function parseRtp(buf: Uint8Array): RtpPacket {
   requireBytes(buf, 'parseRtp: buf');
-  if (buf.length < RTP_HEADER_SIZE) throw new RtpParseError('TRUNCATED', `RTP packet of ${buf.length} bytes is shorter than the fixed header`, 0);
+  if (buf.length < RTP_HEADER_SIZE) throw new RtpParseError('RTP_TRUNCATED', `RTP packet of ${buf.length} bytes is shorter than the fixed header`, 0);
   const b0 = buf[0] ?? 0;
   const b1 = buf[1] ?? 0;
-  if (b0 >> 6 !== 2) throw new RtpParseError('BAD_VERSION', `RTP version ${b0 >> 6} is not 2`, 0);
+  if (b0 >> 6 !== 2) throw new RtpParseError('RTP_BAD_VERSION', `RTP version ${b0 >> 6} is not 2`, 0);
   const hasPadding = (b0 & 0x20) !== 0;
   const hasExtension = (b0 & 0x10) !== 0;
   const cc = b0 & 0x0f;
   let offset = RTP_HEADER_SIZE;
-  if (buf.length < offset + cc * 4) throw new RtpParseError('TRUNCATED', `CSRC list (${cc}) overruns the packet`, offset);
+  if (buf.length < offset + cc * 4) throw new RtpParseError('RTP_TRUNCATED', `CSRC list (${cc}) overruns the packet`, offset);
   const csrc: number[] = [];
   for (let i = 0; i < cc; i++, offset += 4) csrc.push(readU32(buf, offset));
 
@@ -80,7 +80,7 @@ export function parseRtp(buf: Uint8Array): RtpPacket {
     // §5.1: the last octet counts the padding octets including itself; A.1: it must fit after the header.
     padding = buf[end - 1] ?? 0;
     if (padding === 0 || padding > end - offset) {
-      throw new RtpParseError('BAD_PADDING', `padding count ${padding} is invalid`, end - 1);
+      throw new RtpParseError('RTP_BAD_PADDING', `padding count ${padding} is invalid`, end - 1);
     }
     end -= padding;
   }
@@ -88,12 +88,12 @@ export function parseRtp(buf: Uint8Array): RtpPacket {
   let extension: RtpHeaderExtension | undefined;
   if (hasExtension) {
     // §5.3.1: 16-bit profile field, 16-bit length in 32-bit words, excluding this 4-byte header.
-    if (end < offset + 4) throw new RtpParseError('TRUNCATED', 'header extension header overruns the packet', offset);
+    if (end < offset + 4) throw new RtpParseError('RTP_TRUNCATED', 'header extension header overruns the packet', offset);
     const profile = ((buf[offset] ?? 0) << 8) | (buf[offset + 1] ?? 0);
     const words = ((buf[offset + 2] ?? 0) << 8) | (buf[offset + 3] ?? 0);
     const bodyStart = offset + 4;
     const bodyEnd = bodyStart + words * 4;
-    if (bodyEnd > end) throw new RtpParseError('TRUNCATED', `header extension of ${words} words overruns the packet`, offset);
+    if (bodyEnd > end) throw new RtpParseError('RTP_TRUNCATED', `header extension of ${words} words overruns the packet`, offset);
     extension = parseHeaderExtension(profile, buf.subarray(bodyStart, bodyEnd), bodyStart);
     offset = bodyEnd;
   }

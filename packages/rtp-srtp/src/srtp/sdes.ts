@@ -162,7 +162,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * For a known suite the key||salt length is checked against the profile; an unknown suite is
  * returned with `profile` undefined and the decoded bytes in `masterKey` (RFC 4568 §7.1.1 says to
  * ignore, not reject, such lines).
- * @throws SrtpError `MALFORMED` for anything that does not match the grammar
+ * @throws SrtpError `SDES_MALFORMED` for anything that does not match the grammar
  */
 export function parseCryptoAttribute(value: string): CryptoAttribute {
   requireString(value, 'parseCryptoAttribute: value');
@@ -235,5 +235,5 @@ function parseKeyParam(text: string, profile: SrtpProfile | undefined): SdesKeyP
 }
 
 function malformed(message: string): SrtpError {
-  return new SrtpError('MALFORMED', `a=crypto: ${message}`);
+  return new SrtpError('SDES_MALFORMED', `a=crypto: ${message}`);
 }

@@ -24,7 +24,7 @@ export interface SrtpContextOptions {
   readonly replayWindowSize?: number;
   /**
    * Most SSRCs tracked per table (SRTP send, SRTP receive, SRTCP send, SRTCP receive). A packet
-   * for one more SSRC fails with `SSRC_LIMIT`; {@link SrtpContext.removeSsrc} frees a slot.
+   * for one more SSRC fails with `SRTP_SSRC_LIMIT`; {@link SrtpContext.removeSsrc} frees a slot.
    * Default 256.
    */
   readonly maxSsrcs?: number;
@@ -32,7 +32,7 @@ export interface SrtpContextOptions {
    * Master Key Identifier (RFC 3711 §3.1), 1 to 128 bytes: the bytes themselves, or the SDES form
    * `{ value, length }` of an `a=crypto` key-param (RFC 4568 §6.1), so the result of
    * `generateSdesKeyParams()` or `parseCryptoAttribute(...).keyParams[i]` spreads straight into
-   * these options. When set, protected packets carry it and unprotect requires it (`UNKNOWN_MKI`
+   * these options. When set, protected packets carry it and unprotect requires it (`SRTP_UNKNOWN_MKI`
    * otherwise). Default: no MKI.
    */
   readonly mki?: Uint8Array | SdesMki;
@@ -253,7 +253,7 @@ export class SrtpContext {
    * @param rtp - a complete RTP packet (header, CSRCs, extension, payload, padding)
    * @param out - optional destination of at least `rtp.length + rtpOverhead` bytes; may be `rtp`
    * @returns the SRTP packet (a view of `out` when given)
-   * @throws SrtpError `MALFORMED` (not RTP v2), `TOO_OLD` / `KEY_EXHAUSTED` (index), `SSRC_LIMIT`
+   * @throws SrtpError `SRTP_MALFORMED` (not RTP v2), `SRTP_TOO_OLD` / `SRTP_KEY_EXHAUSTED` (index), `SRTP_SSRC_LIMIT`
    * @throws RangeError when `out` is too small
    */
   protect(rtp: Uint8Array, out?: Uint8Array): Uint8Array {
@@ -275,7 +275,7 @@ export class SrtpContext {
     const len = rtp.length;
     if (len > MAX_PACKET) throw new RangeError(`RTP packet of ${len} bytes exceeds ${MAX_PACKET}`);
     const hl = rtpHeaderLength(rtp, len);
-    if (hl < 0) throw new SrtpError('MALFORMED', 'not an RTP version 2 packet');
+    if (hl < 0) throw new SrtpError('SRTP_MALFORMED', 'not an RTP version 2 packet');
     const p = this.#params;
     const total = len + this.rtpOverhead;
     const dst = destination(out, total);
@@ -287,8 +287,8 @@ export class SrtpContext {
       stream = newStream(0, undefined);
     }
     const roc = stream.highest < 0 ? stream.initialRoc : estimateRoc(stream.highest, seq);
-    if (roc < 0) throw new SrtpError('TOO_OLD', 'sequence number before index 0');
-    if (roc > 0xffffffff) throw new SrtpError('KEY_EXHAUSTED', '2^48 SRTP packets sent with this key');
+    if (roc < 0) throw new SrtpError('SRTP_TOO_OLD', 'sequence number before index 0');
+    if (roc > 0xffffffff) throw new SrtpError('SRTP_KEY_EXHAUSTED', '2^48 SRTP packets sent with this key');
     const index = roc * 65536 + seq;
     if (!sameView(dst, rtp)) copyBytes(rtp, dst, hl);
     const mkiAt = p.transform === 'aes-gcm' ? len + p.rtpTagLength : len;
@@ -320,7 +320,7 @@ export class SrtpContext {
    * @param srtp - a received SRTP packet (untrusted)
    * @param out - optional destination of at least `srtp.length - rtpOverhead` bytes; may be `srtp`
    * @returns the RTP packet (a view of `out` when given)
-   * @throws SrtpError `MALFORMED`, `UNKNOWN_MKI`, `REPLAYED`, `TOO_OLD`, `AUTH_FAILED`, `SSRC_LIMIT`
+   * @throws SrtpError `SRTP_MALFORMED`, `SRTP_UNKNOWN_MKI`, `SRTP_REPLAYED`, `SRTP_TOO_OLD`, `SRTP_AUTH_FAILED`, `SRTP_SSRC_LIMIT`
    * @throws RangeError when `out` is too small
    */
   unprotect(srtp: Uint8Array, out?: Uint8Array): Uint8Array {
@@ -343,10 +343,10 @@ export class SrtpContext {
     const mkiLen = this.#mki.length;
     const tagLen = p.rtpTagLength;
     const plainLen = len - tagLen - mkiLen;
-    if (plainLen < 12) throw new SrtpError('MALFORMED', 'SRTP packet too short');
-    if (len > MAX_PACKET) throw new SrtpError('MALFORMED', 'SRTP packet longer than a UDP datagram');
+    if (plainLen < 12) throw new SrtpError('SRTP_MALFORMED', 'SRTP packet too short');
+    if (len > MAX_PACKET) throw new SrtpError('SRTP_MALFORMED', 'SRTP packet longer than a UDP datagram');
     const hl = rtpHeaderLength(srtp, plainLen);
-    if (hl < 0) throw new SrtpError('MALFORMED', 'not an SRTP version 2 packet');
+    if (hl < 0) throw new SrtpError('SRTP_MALFORMED', 'not an SRTP version 2 packet');
     const dst = destination(out, plainLen);
     const ssrc = readU32(srtp, 8);
     const seq = (srtp[2]! << 8) | srtp[3]!;
@@ -358,16 +358,16 @@ export class SrtpContext {
     }
     // RFC 3711 §3.3.1 and App. A: estimate the ROC from the highest index received.
     const roc = stream.highest < 0 ? stream.initialRoc : estimateRoc(stream.highest, seq);
-    if (roc < 0 || roc > 0xffffffff) throw new SrtpError('TOO_OLD', 'packet index outside 0 .. 2^48 - 1');
+    if (roc < 0 || roc > 0xffffffff) throw new SrtpError('SRTP_TOO_OLD', 'packet index outside 0 .. 2^48 - 1');
     const index = roc * 65536 + seq;
     if (stream.window !== undefined) {
       const r = stream.window.check(index);
-      if (r === 'replayed') throw new SrtpError('REPLAYED', `SRTP index ${index} already received`);
-      if (r === 'too-old') throw new SrtpError('TOO_OLD', `SRTP index ${index} is left of the replay window`);
+      if (r === 'replayed') throw new SrtpError('SRTP_REPLAYED', `SRTP index ${index} already received`);
+      if (r === 'too-old') throw new SrtpError('SRTP_TOO_OLD', `SRTP index ${index} is left of the replay window`);
     }
     const mkiAt = this.#gcm ? plainLen + tagLen : plainLen;
     if (mkiLen > 0 && !bytesEqual(srtp, mkiAt, this.#mki)) {
-      throw new SrtpError('UNKNOWN_MKI', 'SRTP packet carries an unknown MKI');
+      throw new SrtpError('SRTP_UNKNOWN_MKI', 'SRTP packet carries an unknown MKI');
     }
     if (this.#gcm) {
       // RFC 7714 §8.2: verify the tag (the 16 bytes before the MKI), then decrypt.
@@ -376,13 +376,13 @@ export class SrtpContext {
       const at = this.#ksAt;
       const tag = this.#tag;
       this.#rtpGcm!.tag(ks, at, srtp, 0, hl, srtp, hl, n, tag, 0);
-      if (!bytesEqual(srtp, plainLen, tag)) throw new SrtpError('AUTH_FAILED', 'SRTP AEAD tag mismatch');
+      if (!bytesEqual(srtp, plainLen, tag)) throw new SrtpError('SRTP_AUTH_FAILED', 'SRTP AEAD tag mismatch');
       if (!sameView(dst, srtp)) copyBytes(srtp, dst, hl);
       xorInto(ks, at + 16, srtp, hl, dst, hl, n);
     } else {
       // RFC 3711 §3.3 step 5: authenticate before decrypting.
       if (!this.#rtpMac!.verify(srtp, 0, plainLen, true, roc, srtp, plainLen + mkiLen, tagLen)) {
-        throw new SrtpError('AUTH_FAILED', 'SRTP authentication tag mismatch');
+        throw new SrtpError('SRTP_AUTH_FAILED', 'SRTP authentication tag mismatch');
       }
       if (!sameView(dst, srtp)) copyBytes(srtp, dst, hl);
       const n = plainLen - hl;
@@ -400,14 +400,14 @@ export class SrtpContext {
    * index of the sender SSRC starts at 0 and increments per packet.
    * @param rtcp - RTCP packet; its first 8 bytes (header and sender SSRC) stay in the clear
    * @param out - optional destination of at least `rtcp.length + rtcpOverhead` bytes; may be `rtcp`
-   * @throws SrtpError `MALFORMED`, `KEY_EXHAUSTED` (2^31 packets), `SSRC_LIMIT`
+   * @throws SrtpError `SRTP_MALFORMED`, `SRTP_KEY_EXHAUSTED` (2^31 packets), `SRTP_SSRC_LIMIT`
    * @throws RangeError when `out` is too small
    */
   protectRtcp(rtcp: Uint8Array, out?: Uint8Array): Uint8Array {
     requireBytes(rtcp, 'SrtpContext.protectRtcp: rtcp');
     const len = rtcp.length;
     if (len > MAX_PACKET) throw new RangeError(`RTCP packet of ${len} bytes exceeds ${MAX_PACKET}`);
-    if (len < 8 || rtcp[0]! >>> 6 !== 2) throw new SrtpError('MALFORMED', 'not an RTCP version 2 packet');
+    if (len < 8 || rtcp[0]! >>> 6 !== 2) throw new SrtpError('SRTP_MALFORMED', 'not an RTCP version 2 packet');
     const p = this.#params;
     const total = len + this.rtcpOverhead;
     const dst = destination(out, total);
@@ -415,7 +415,7 @@ export class SrtpContext {
     const known = this.#txRtcp.get(ssrc);
     if (known === undefined && this.#txRtcp.size >= this.#maxSsrcs) throw ssrcLimit(ssrc);
     const index = known ?? 0;
-    if (index > 0x7fffffff) throw new SrtpError('KEY_EXHAUSTED', '2^31 SRTCP packets sent with this key');
+    if (index > 0x7fffffff) throw new SrtpError('SRTP_KEY_EXHAUSTED', '2^31 SRTCP packets sent with this key');
     const encrypt = this.#encryptRtcp;
     // E || SRTCP index (RFC 3711 §3.4)
     const eIndex = ((encrypt ? 0x80000000 : 0) | index) >>> 0;
@@ -461,7 +461,7 @@ export class SrtpContext {
    * Verifies and (when the E bit is set) decrypts an SRTCP packet (RFC 3711 §3.4; RFC 7714 §9).
    * @param srtcp - a received SRTCP packet (untrusted)
    * @param out - optional destination of at least `srtcp.length - rtcpOverhead` bytes
-   * @throws SrtpError `MALFORMED`, `UNKNOWN_MKI`, `REPLAYED`, `TOO_OLD`, `AUTH_FAILED`, `SSRC_LIMIT`
+   * @throws SrtpError `SRTP_MALFORMED`, `SRTP_UNKNOWN_MKI`, `SRTP_REPLAYED`, `SRTP_TOO_OLD`, `SRTP_AUTH_FAILED`, `SRTP_SSRC_LIMIT`
    * @throws RangeError when `out` is too small
    */
   unprotectRtcp(srtcp: Uint8Array, out?: Uint8Array): Uint8Array {
@@ -471,8 +471,8 @@ export class SrtpContext {
     const mkiLen = this.#mki.length;
     const tagLen = p.rtcpTagLength;
     const plainLen = len - this.rtcpOverhead;
-    if (plainLen < 8 || srtcp[0]! >>> 6 !== 2) throw new SrtpError('MALFORMED', 'not an SRTCP packet');
-    if (len > MAX_PACKET) throw new SrtpError('MALFORMED', 'SRTCP packet longer than a UDP datagram');
+    if (plainLen < 8 || srtcp[0]! >>> 6 !== 2) throw new SrtpError('SRTP_MALFORMED', 'not an SRTCP packet');
+    if (len > MAX_PACKET) throw new SrtpError('SRTP_MALFORMED', 'SRTCP packet longer than a UDP datagram');
     const dst = destination(out, plainLen);
     const ssrc = readU32(srtcp, 4);
     // Layout: AES-CM: rtcp | E+index | MKI | tag; AEAD: rtcp | tag | E+index | MKI.
@@ -485,11 +485,11 @@ export class SrtpContext {
     if (window === undefined && this.#rxRtcp.size >= this.#maxSsrcs) throw ssrcLimit(ssrc);
     if (window !== undefined) {
       const r = window.check(index);
-      if (r === 'replayed') throw new SrtpError('REPLAYED', `SRTCP index ${index} already received`);
-      if (r === 'too-old') throw new SrtpError('TOO_OLD', `SRTCP index ${index} is left of the replay window`);
+      if (r === 'replayed') throw new SrtpError('SRTP_REPLAYED', `SRTCP index ${index} already received`);
+      if (r === 'too-old') throw new SrtpError('SRTP_TOO_OLD', `SRTCP index ${index} is left of the replay window`);
     }
     if (mkiLen > 0 && !bytesEqual(srtcp, eAt + 4, this.#mki)) {
-      throw new SrtpError('UNKNOWN_MKI', 'SRTCP packet carries an unknown MKI');
+      throw new SrtpError('SRTP_UNKNOWN_MKI', 'SRTCP packet carries an unknown MKI');
     }
     if (this.#gcm) {
       const gcm = this.#rtcpGcm!;
@@ -507,12 +507,12 @@ export class SrtpContext {
         writeU32(aad, plainLen, eIndex);
         gcm.tag(ks, 0, aad, 0, plainLen + 4, EMPTY, 0, 0, tag, 0);
       }
-      if (!bytesEqual(srtcp, plainLen, tag)) throw new SrtpError('AUTH_FAILED', 'SRTCP AEAD tag mismatch');
+      if (!bytesEqual(srtcp, plainLen, tag)) throw new SrtpError('SRTP_AUTH_FAILED', 'SRTCP AEAD tag mismatch');
       if (!sameView(dst, srtcp)) dst.set(srtcp.subarray(0, encrypted ? 8 : plainLen));
       if (encrypted) xorInto(ks, 16, srtcp, 8, dst, 8, n);
     } else {
       if (!this.#rtcpMac!.verify(srtcp, 0, plainLen + 4, false, 0, srtcp, plainLen + 4 + mkiLen, tagLen)) {
-        throw new SrtpError('AUTH_FAILED', 'SRTCP authentication tag mismatch');
+        throw new SrtpError('SRTP_AUTH_FAILED', 'SRTCP authentication tag mismatch');
       }
       if (!sameView(dst, srtcp)) dst.set(srtcp.subarray(0, encrypted ? 8 : plainLen));
       if (encrypted) {
@@ -629,5 +629,5 @@ function destination(out: Uint8Array | undefined, size: number): Uint8Array {
 }
 
 function ssrcLimit(ssrc: number): SrtpError {
-  return new SrtpError('SSRC_LIMIT', `SSRC ${ssrc} would exceed the context's SSRC limit`);
+  return new SrtpError('SRTP_SSRC_LIMIT', `SSRC ${ssrc} would exceed the context's SSRC limit`);
 }
