@@ -1,1 +1,86 @@
-export {};
+/**
+ * `trunkline` — answer and place SIP trunk calls from Node with PCM audio in
+ * and out: TLS, SRTP, G.711, User-to-User data and per-call metrics. The one
+ * import a voice app needs; every name here comes from the Trunkline layer
+ * that defines it.
+ *
+ * @example
+ * ```ts
+ * import { createUserAgent } from 'trunkline';
+ * const ua = await createUserAgent({ transports: [{ protocol: 'udp', port: 5060 }] });
+ * ua.on('call', async (call) => {
+ *   await call.answer();
+ *   for await (const frame of call.audio) void call.audio.write(frame); // echo
+ * });
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+// ---- The user agent: calls in and out -------------------------------------
+
+/**
+ * Creates a user agent and binds its SIP listeners; `UserAgent` answers
+ * (`call` events, `calls()`) and places (`invite()`) calls, and `close()`
+ * ends them all and releases every socket and port.
+ */
+export { createUserAgent, UserAgent, CALL_CHANNEL, LOG_CHANNEL } from '@trunkline/user-agent';
+/** Options and reports of the user agent. */
+export type {
+  UserAgentOptions,
+  TransportConfig,
+  MediaPolicy,
+  UserAgentTimers,
+  LogEntry,
+  UserAgentEvents,
+  UserAgentStats,
+  UserAgentAddress,
+  InviteOptions,
+} from '@trunkline/user-agent';
+
+/** One call: `ring()`, `answer()`, `reject()`, `redirect()`, `hangup()`, `audio`, `metrics`, typed events. */
+export { Call } from '@trunkline/user-agent';
+/** What a call reports: its state, how it ended, its metrics, its UUI. */
+export type {
+  CallState,
+  CallEnd,
+  CallEndedEvent,
+  CallEvents,
+  CallMetrics,
+  CallParty,
+  EndReason,
+  AnswerOptions,
+  HangupOptions,
+  CallUui,
+  UuiInput,
+} from '@trunkline/user-agent';
+
+/**
+ * `CallFailedError`: a call could not be placed or answered (stable `code`
+ * such as `CALL_BUSY`, plus the SIP status, reason phrase and Reason header).
+ * `CallStateError`: an operation the call's state does not allow.
+ */
+export { CallFailedError, CallStateError, failedCodeForStatus } from '@trunkline/user-agent';
+/** The stable codes of {@link CallFailedError}. */
+export type { CallFailedCode, CallFailedDetails } from '@trunkline/user-agent';
+
+// ---- Errors -----------------------------------------------------------------
+
+/** Base class of every Trunkline error: a project-unique `code` and an optional SIP `statusHint`. */
+export { TrunklineError } from '@trunkline/errors';
+
+// ---- Audio helpers ------------------------------------------------------------
+
+/** 16-bit PCM frames as the call's audio delivers them. */
+export type { AudioFrame } from '@trunkline/codecs';
+/** WAV files in and out (play a prompt, save a recording), and the resampler for other rates. */
+export { readWav, writeWav, Resampler } from '@trunkline/codecs';
+/** A decoded WAV file. */
+export type { WavAudio } from '@trunkline/codecs';
+
+// ---- User-to-User data (RFC 7433) --------------------------------------------------
+
+/** Build and read UUI payloads beyond `call.uui` and `invite({ uui })`: text, key/value and raw ISDN forms. */
+export { parseUui, formatUui, uuiFromText, textFromUui, uuiFromKeyValues, keyValuesFromUui } from '@trunkline/uui';
+/** A decoded User-to-User value. */
+export type { UuiData, UuiKeyValue } from '@trunkline/uui';
