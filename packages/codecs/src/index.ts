@@ -10,8 +10,6 @@ export { encodePcmu, decodePcmu, PCMU_DECODE_TABLE } from './g711-ulaw.js';
 export { encodePcma, decodePcma, PCMA_DECODE_TABLE } from './g711-alaw.js';
 export { Resampler, RESAMPLER_ATTENUATION_DB, DEFAULT_MAX_RATE_FACTOR } from './resampler.js';
 export type { ResamplerOptions, ResamplerQuality } from './resampler.js';
-export { besselI0, kaiserBeta, kaiserOrder, kaiserLowpass } from './fir-design.js';
-export type { KaiserLowpassOptions } from './fir-design.js';
 export { Framer } from './audio-frame.js';
 export type { AudioFrame, FramerOptions } from './audio-frame.js';
 export { readWav, writeWav, DEFAULT_MAX_WAV_DATA_BYTES } from './wav.js';

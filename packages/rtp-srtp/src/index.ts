@@ -1,4 +1,11 @@
-// --- srtp ---
+/**
+ * @trunkline/rtp-srtp — RTP/RTCP, SRTP/SRTCP with SDES keys, RFC 4733 DTMF, jitter buffer,
+ * call-quality stats, and the Node media socket.
+ *
+ * @packageDocumentation
+ */
+
+// SRTP/SRTCP contexts and SDES keys (RFC 3711, RFC 4568, RFC 6188, RFC 7714).
 export { SrtpError, type SrtpErrorCode } from './srtp/srtp-error.js';
 export {
   SRTP_PROFILES,
@@ -8,13 +15,6 @@ export {
   type SrtpProfile,
   type SrtpProfileParameters,
 } from './srtp/profiles.js';
-export {
-  deriveSrtpKeys,
-  srtpPrf,
-  SRTP_LABEL,
-  type SrtpDerivedKeys,
-  type SrtpSessionKeys,
-} from './srtp/key-derivation.js';
 export { ReplayWindow, type ReplayCheck } from './srtp/replay-window.js';
 export { SrtpContext, type SrtpContextOptions } from './srtp/srtp-context.js';
 export {
@@ -30,8 +30,8 @@ export {
   type SdesKeyParams,
   type SdesMki,
 } from './srtp/sdes.js';
-// --- end srtp ---
-// --- rtp ---
+
+// RTP, RTCP, DTMF, jitter buffer, stats (RFC 3550, RFC 4733, RFC 8285) and Node media sockets.
 export { RtpParseError, type RtpParseErrorCode } from './rtp/errors.js';
 export { cryptoRandomUint32, type RandomUint32 } from './rtp/random.js';
 export {
@@ -161,4 +161,3 @@ export {
   type RtcpTimerAction,
 } from './rtcp/scheduler.js';
 export { RtcpSession, type RtcpSessionOptions, type RtcpSessionEvents } from './node/rtcp-session.js';
-// --- end rtp ---

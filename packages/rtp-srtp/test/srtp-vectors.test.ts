@@ -1,7 +1,8 @@
 import { createCipheriv, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SrtpContext, deriveSrtpKeys, srtpPrf, type SrtpProfile } from '../src/index.js';
+import { SrtpContext, type SrtpProfile } from '../src/index.js';
+import { deriveSrtpKeys, srtpPrf } from '../src/srtp/key-derivation.js';
 import { AesCmKeystream } from '../src/srtp/aes-cm.js';
 import { AesGcm } from '../src/srtp/aes-gcm.js';
 import { HmacSha1 } from '../src/srtp/hmac-sha1.js';

@@ -45,6 +45,13 @@ export interface HeaderEntry {
   value: string | null;
 }
 
+// Node's Buffer.prototype.latin1Slice/utf8Slice are undocumented, so they are
+// looked up once and used only when present (the public paths below are the
+// fallback, byte-for-byte the same result). Kept for speed, measured on Node 20
+// (tmp micro-benchmark, 1M calls on a plain Uint8Array, loaded 2-core box):
+// latin1Slice 266-270 ns vs Buffer.from(view).toString('latin1') 370 ns (the
+// extra Buffer object), once or twice per parsed message; utf8Slice 191 ns vs
+// TextDecoder.decode(subarray) 432 ns, per non-ASCII header span.
 type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
 type Utf8Slice = (this: Uint8Array, start: number, end: number) => string;
 const bufferProto = Buffer.prototype as unknown as { latin1Slice?: Latin1Slice; utf8Slice?: Utf8Slice };

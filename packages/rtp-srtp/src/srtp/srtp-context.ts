@@ -164,7 +164,9 @@ export class SrtpContext {
 
   /**
    * A context keyed directly with session keys, bypassing key derivation. For the RFC test vectors,
-   * which are published in terms of session keys (RFC 3711 App. B.2, RFC 7714 §16-17).
+   * which are published in terms of session keys (RFC 3711 App. B.2, RFC 7714 §16-17); not part of
+   * the published API.
+   * @internal
    * @param options - as for the constructor (masterKey/masterSalt are validated, then unused)
    * @param keys - the session keys to use
    */
