@@ -182,17 +182,13 @@ function readHeader<T>(message: SipRequest | SipResponse, name: string, parse: (
 
 /** True when the message lists `timer` in any Supported (or `k`) header. */
 function supportsTimer(message: SipRequest | SipResponse): boolean {
-  for (const v of message.headers.getAll('Supported')) {
-    let tags: string[];
-    try {
-      tags = parseTokenList(v, 'Supported');
-    } catch (e) {
-      if (!(e instanceof SipParseError)) throw e;
-      throw new SessionTimerError('SESSION_TIMER_BAD_HEADER', `Supported: ${e.message}`, { cause: e, statusHint: 400 });
-    }
-    if (tags.some((t) => t.toLowerCase() === TIMER_OPTION_TAG)) return true;
+  try {
+    // getAll splits list headers (and may throw on an empty element); each value is one option tag then.
+    return message.headers.getAll('Supported').some((v) => parseTokenList(v, 'Supported').some((t) => t.toLowerCase() === TIMER_OPTION_TAG));
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    throw new SessionTimerError('SESSION_TIMER_BAD_HEADER', `Supported: ${e.message}`, { cause: e, statusHint: 400 });
   }
-  return false;
 }
 
 /**
@@ -461,8 +457,8 @@ export class SessionTimer {
   #retryLater(now: number): void {
     if (this.#state !== 'active' || this.#refresher !== 'local' || this.#byeAt === null) return;
     const wait = (this.#byeAt - now) / 2;
-    // Never later than a refresh already planned (a failed hold re-INVITE must not postpone the refresh).
-    if (wait >= 1000) this.#refreshAt = Math.min(this.#refreshAt ?? Infinity, now + wait);
+    // Only when no refresh is planned: a failed re-INVITE sent for another reason (hold) leaves the plan alone.
+    if (this.#refreshAt === null && wait >= 1000) this.#refreshAt = now + wait;
   }
 
   #expire(why: 'no-refresh' | 'refresh-failed'): SessionTimerEvent {
