@@ -157,8 +157,10 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   private readonly pending = new Map<string, Promise<StreamConnection>>();
   /** Outbound attempts in flight per destination IP (`limits.maxPendingConnectsPerAddress`). */
   private readonly pendingPerAddress = new Map<string, number>();
+  /** Open outbound connections per destination IP (`limits.maxConnectionsPerSource` applies to them too). */
+  private readonly outboundPerAddress = new Map<string, number>();
   /** Inbound TLS sockets still in their handshake, by `address port` of the peer, with the release of their slot. */
-  private readonly handshakes = new Map<string, { readonly socket: Socket; readonly release: () => void }>();
+  private readonly handshakes = new Map<string, { readonly socket: Socket; readonly release: () => void; readonly since: number }>();
   /** Inbound connections and handshakes per source IP (`limits.maxConnectionsPerSource`). */
   private readonly inboundPerSource = new Map<string, number>();
   /** The release of each inbound connection's per-source slot. */
@@ -189,6 +191,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
         this.table.remove(conn);
         this.inboundSlots.get(conn)?.();
         this.inboundSlots.delete(conn);
+        if (conn.direction === 'outbound') count(this.outboundPerAddress, conn.remoteAddress, -1);
         this.fire('close', { connectionId: conn.id, flow: conn.flow, error });
       },
       onTrace: trace === undefined ? undefined : (direction, conn, bytes) => trace({ direction, flow: conn.flow, bytes }),
@@ -361,7 +364,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
           return;
         }
         const key = peerKey(raw);
-        const entry = { socket: raw, release };
+        const entry = { socket: raw, release, since: Date.now() };
         this.handshakes.set(key, entry);
         raw.once('close', () => {
           if (this.handshakes.get(key) !== entry) return;
@@ -416,14 +419,12 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     const fromSource = this.inboundPerSource.get(source) ?? 0;
     if (fromSource >= this.opts.maxConnectionsPerSource) return this.refuse(true);
     if (this.table.size + this.handshakes.size >= this.opts.maxConnections && !this.evictIdle()) return this.refuse(false);
-    this.inboundPerSource.set(source, fromSource + 1);
+    count(this.inboundPerSource, source, +1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const n = (this.inboundPerSource.get(source) ?? 1) - 1;
-      if (n > 0) this.inboundPerSource.set(source, n);
-      else this.inboundPerSource.delete(source);
+      count(this.inboundPerSource, source, -1);
     };
   }
 
@@ -434,9 +435,10 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   }
 
   /**
-   * Closes the inbound connection idle the longest — one that never
-   * completed a message before one that did, never one with a message in
-   * progress. False when there is none.
+   * Makes room at `limits.maxConnections`: closes the inbound connection
+   * idle the longest, where one that never completed a message (a TLS
+   * handshake in progress included) goes before one that did, and one with
+   * a message in progress never goes. False when there is none.
    */
   private evictIdle(): boolean {
     let victim: StreamConnection | undefined;
@@ -449,9 +451,19 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
         victim = c;
       }
     }
-    if (victim === undefined) return false;
+    let handshake: [string, { readonly socket: Socket; readonly release: () => void; readonly since: number }] | undefined;
+    for (const h of this.handshakes) if (handshake === undefined || h[1].since < handshake[1].since) handshake = h;
+    if (handshake !== undefined && (victim === undefined || victim.hasCompletedMessage || handshake[1].since <= victim.lastActivityAt)) {
+      const [key, entry] = handshake;
+      this.handshakes.delete(key);
+      entry.release();
+      entry.socket.destroy();
+    } else if (victim !== undefined) {
+      victim.close(new TransportError('TRANSPORT_CONNECTION_EVICTED', `connection ${victim.id}: evicted for a new connection at limits.maxConnections`));
+    } else {
+      return false;
+    }
     this.stats.connectionsEvicted++;
-    victim.close(new TransportError('TRANSPORT_CONNECTION_EVICTED', `connection ${victim.id}: evicted for a new connection at limits.maxConnections`));
     return true;
   }
 
@@ -492,6 +504,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
       this.handlers,
     );
     this.table.add(conn, [key ?? destinationKey(protocol, conn.remoteAddress, conn.remotePort)]);
+    if (direction === 'outbound') count(this.outboundPerAddress, conn.remoteAddress, +1);
     this.fire('connection', { connectionId: conn.id, flow: conn.flow, direction });
     return conn;
   }
@@ -685,12 +698,14 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
           ? `limits.maxPendingConnects (${this.opts.maxPendingConnects})`
           : toAddress >= this.opts.maxPendingConnectsPerAddress
             ? `limits.maxPendingConnectsPerAddress (${this.opts.maxPendingConnectsPerAddress})`
-            : null;
+            : toAddress + (this.outboundPerAddress.get(address) ?? 0) >= this.opts.maxConnectionsPerSource
+              ? `limits.maxConnectionsPerSource (${this.opts.maxConnectionsPerSource}) towards ${address}`
+              : null;
     if (refusal !== null) {
       this.stats.connectsRefused++;
       return Promise.reject(new TransportError('TOO_MANY_CONNECTIONS', `${refusal} reached; not connecting to ${hostPort(address, port)}`));
     }
-    this.pendingPerAddress.set(address, toAddress + 1);
+    count(this.pendingPerAddress, address, +1);
     const p = this.openSocket(protocol, address, port, serverName)
       .then((socket) => {
         if (this.closing !== null) {
@@ -701,9 +716,7 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
       })
       .finally(() => {
         this.pending.delete(key);
-        const n = (this.pendingPerAddress.get(address) ?? 1) - 1;
-        if (n > 0) this.pendingPerAddress.set(address, n);
-        else this.pendingPerAddress.delete(address);
+        count(this.pendingPerAddress, address, -1);
       });
     this.pending.set(key, p);
     return p;
@@ -830,6 +843,13 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
       });
     }
   }
+}
+
+/** Adds `delta` to the count under `key`, forgetting keys that reach zero. */
+function count(counts: Map<string, number>, key: string, delta: number): void {
+  const n = (counts.get(key) ?? 0) + delta;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }
 
 /** A peer's `address port`, the same for a TLS socket and the TCP socket under it. */
