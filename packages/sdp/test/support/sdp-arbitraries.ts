@@ -11,6 +11,10 @@ import type { AnswerOptions, MediaDirection } from '../../src/index.js';
 const DIRECTIONS: readonly MediaDirection[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
 const LOOKALIKES = ['AEAD_AES_128_GCM_8', 'AEAD_AES_256_GCM_8', 'AES_192_CM_HMAC_SHA1_80', 'AES_CM_256_HMAC_SHA1_80', 'F8_128_HMAC_SHA1_80', 'AES_CM_128_NULL_AUTH'];
 
+/** `null` most of the time, else one of `values` (fc.option's `freq` is the other way round). */
+const rarely = <T>(values: readonly T[], oneIn: number): fc.Arbitrary<T | null> =>
+  fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...values) });
+
 const base64Of = (n: number): fc.Arbitrary<string> => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => Buffer.from(b).toString('base64'));
 
 /** One key-param: usually the right length for the suite, sometimes not. */
@@ -20,8 +24,8 @@ function keyParam(suite: string): fc.Arbitrary<string> {
   return fc
     .tuple(
       fc.oneof({ weight: 8, arbitrary: fc.constant(right) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 50 }) }),
-      fc.option(fc.constantFrom('2^31', '2^20', '2^48', '1048576', '0', '2^99'), { freq: 3 }),
-      fc.option(fc.constantFrom('1:1', '2:4', '255:1', '256:1', '1:200'), { freq: 4 }),
+      rarely(['2^31', '2^20', '2^48', '1048576', '0', '2^99'], 3),
+      rarely(['1:1', '2:4', '255:1', '256:1', '1:200'], 4),
     )
     .chain(([len, lifetime, mki]) =>
       base64Of(len).map((k) => `inline:${k}${lifetime === null ? '' : `|${lifetime}`}${mki === null ? '' : `|${mki}`}`),
@@ -32,13 +36,13 @@ function keyParam(suite: string): fc.Arbitrary<string> {
 export const cryptoLine: fc.Arbitrary<string> = fc
   .tuple(
     fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 999_999_999 })),
-    fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...SRTP_PROFILES) }, { weight: 1, arbitrary: fc.constantFrom(...LOOKALIKES) }),
+    fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...SRTP_PROFILES) }, { weight: 1, arbitrary: fc.constantFrom(...LOOKALIKES) }),
   )
   .chain(([tag, suite]) =>
     fc
       .tuple(
-        fc.array(keyParam(suite), { minLength: 1, maxLength: 2 }),
-        fc.option(fc.constantFrom('UNENCRYPTED_SRTCP', 'UNENCRYPTED_SRTP', 'KDR=1', 'WSH=64', 'FEC_ORDER=FEC_SRTP'), { freq: 5 }),
+        fc.oneof({ weight: 6, arbitrary: keyParam(suite).map((k) => [k]) }, { weight: 1, arbitrary: fc.array(keyParam(suite), { minLength: 2, maxLength: 2 }) }),
+        rarely(['UNENCRYPTED_SRTCP', 'UNENCRYPTED_SRTP', 'KDR=1', 'WSH=64', 'FEC_ORDER=FEC_SRTP'], 6),
       )
       .map(([keys, sp]) => `${tag} ${suite} ${keys.join(';')}${sp === null ? '' : ` ${sp}`}`),
   );
@@ -71,7 +75,7 @@ const format: fc.Arbitrary<Format> = fc.oneof(
 
 const ipv4 = fc.oneof(fc.ipV4(), fc.constant('0.0.0.0'));
 const ipv6 = fc.oneof(fc.constantFrom('2001:db8::1', '::', '2001:db8:10::5', 'fe80::1'), fc.ipV6());
-const connection = fc.oneof({ weight: 5, arbitrary: ipv4.map((a) => `c=IN IP4 ${a}`) }, { weight: 1, arbitrary: ipv6.map((a) => `c=IN IP6 ${a}`) });
+const connection = fc.oneof({ weight: 8, arbitrary: ipv4.map((a) => `c=IN IP4 ${a}`) }, { weight: 1, arbitrary: ipv6.map((a) => `c=IN IP6 ${a}`) });
 
 const extraAttributes = fc.subarray([
   'a=fingerprint:sha-256 6B:8B:5D:EA:59:04:20:23:29:C8:87:1C:CC:87:32:BE:DD:8C:66:A5:8E:50:55:EA:8C:D3:B6:5C:09:5E:D6:BC',
@@ -89,10 +93,10 @@ const extraAttributes = fc.subarray([
 /** An audio m-section. */
 const audioSection: fc.Arbitrary<string[]> = fc
   .tuple(
-    fc.constantFrom('RTP/AVP', 'RTP/AVP', 'RTP/SAVP', 'RTP/SAVP', 'RTP/AVPF', 'RTP/SAVPF', 'UDP/TLS/RTP/SAVPF', 'UDP/TLS/RTP/SAVP'),
+    fc.constantFrom('RTP/AVP', 'RTP/AVP', 'RTP/AVP', 'RTP/SAVP', 'RTP/SAVP', 'RTP/SAVP', 'RTP/AVPF', 'RTP/SAVPF', 'UDP/TLS/RTP/SAVPF', 'UDP/TLS/RTP/SAVP'),
     fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1024, max: 65534 }) }, { weight: 1, arbitrary: fc.constant(0) }),
     fc.uniqueArray(format, { minLength: 1, maxLength: 6, selector: (f) => f.pt }),
-    fc.array(cryptoLine, { maxLength: 4 }),
+    fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 3, arbitrary: fc.array(cryptoLine, { minLength: 1, maxLength: 4 }) }),
     fc.option(fc.constantFrom(...DIRECTIONS)),
     fc.option(fc.constantFrom(10, 20, 30, 40, 60, 5, 250, 20.5)),
     fc.option(fc.constantFrom(10, 15, 20, 40, 150, 200)),
@@ -113,6 +117,7 @@ const audioSection: fc.Arbitrary<string[]> = fc
 /** Another m-section: video, BFCP, MRCP, T.38. */
 const otherSection: fc.Arbitrary<string[]> = fc.constantFrom(
   ['m=video 5002 RTP/AVP 96 97', 'a=rtpmap:96 H264/90000', 'a=rtpmap:97 VP8/90000'],
+  ['m=video 5006 RTP/AVP 96', 'c=IN IP4 192.0.2.30', 'a=rtpmap:96 H264/90000'],
   ['m=video 0 RTP/SAVP 34'],
   ['m=application 5070 TCP/BFCP *', 'a=floorctrl:c-s', 'a=setup:actpass'],
   ['m=application 9 TCP/MRCPv2 1', 'a=setup:active', 'a=resource:speechsynth'],
@@ -123,11 +128,15 @@ const otherSection: fc.Arbitrary<string[]> = fc.constantFrom(
 export const offerSdp: fc.Arbitrary<string> = fc
   .tuple(
     fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }),
-    fc.oneof(connection, fc.constant(null)),
+    fc.oneof({ weight: 4, arbitrary: connection }, { weight: 1, arbitrary: fc.constant(null) }),
     fc.constantFrom('0 0', '3034423619 0', '0 0'),
     fc.option(fc.constantFrom(...DIRECTIONS), { freq: 3 }),
     fc.subarray(['b=CT:1000', 'a=tool:baresip 1.0.0', 'a=group:BUNDLE 0', 'a=ice-lite', 'a=msid-semantic: WMS']),
-    fc.array(fc.oneof({ weight: 3, arbitrary: audioSection }, { weight: 1, arbitrary: otherSection }), { minLength: 0, maxLength: 4 }),
+    // Usually one audio section somewhere among others; sometimes none at all.
+    fc.oneof(
+      { weight: 9, arbitrary: fc.tuple(audioSection, fc.array(fc.oneof(audioSection, otherSection), { maxLength: 3 }), fc.nat()).map(([a, rest, at]) => rest.toSpliced(at % (rest.length + 1), 0, a)) },
+      { weight: 1, arbitrary: fc.array(otherSection, { maxLength: 2 }) },
+    ),
   )
   .map(([id, conn, t, dir, extra, sections]) =>
     [
@@ -147,9 +156,9 @@ export const offerSdp: fc.Arbitrary<string> = fc
 /** Local options, any valid combination. */
 export const answerOptions: fc.Arbitrary<AnswerOptions> = fc
   .record({
-    srtp: fc.constantFrom('off', 'optional', 'mandatory'),
-    signalling: fc.constantFrom('udp', 'tcp', 'tls'),
-    address: fc.constantFrom('203.0.113.10', '198.51.100.7', '2001:db8::10'),
+    srtp: fc.constantFrom('off', 'optional', 'optional', 'mandatory'),
+    signalling: fc.constantFrom('udp', 'tcp', 'tls', 'tls'),
+    address: fc.constantFrom('203.0.113.10', '198.51.100.7', '192.0.2.77', '192.0.2.78', '2001:db8::10'),
     port: fc.integer({ min: 1024, max: 65534 }),
     codecs: fc.shuffledSubarray(['PCMU', 'PCMA'] as const, { minLength: 1 }),
     telephoneEvent: fc.boolean(),
