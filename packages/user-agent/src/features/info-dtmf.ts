@@ -100,23 +100,20 @@ function readSignal(text: string): string {
 }
 
 function toText(body: Uint8Array | string, maxBodyBytes: number): string {
-  if (typeof body === 'string') {
-    if (Buffer.byteLength(body, 'utf8') > maxBodyBytes) {
-      throw new InfoDtmfError('INFO_DTMF_BODY_TOO_LARGE', `DTMF body exceeds maxBodyBytes (${maxBodyBytes})`, { statusHint: 413 });
-    }
-    return body;
+  let bytes: Uint8Array;
+  if (typeof body === 'string') bytes = Buffer.from(body, 'utf8');
+  else if (body instanceof Uint8Array) bytes = body;
+  else throw new TypeError('body must be a Uint8Array or a string');
+  if (bytes.length > maxBodyBytes) {
+    throw new InfoDtmfError('INFO_DTMF_BODY_TOO_LARGE', `DTMF body of ${bytes.length} bytes exceeds maxBodyBytes (${maxBodyBytes})`, { statusHint: 413 });
   }
-  if (!(body instanceof Uint8Array)) throw new TypeError('body must be a Uint8Array or a string');
-  if (body.length > maxBodyBytes) {
-    throw new InfoDtmfError('INFO_DTMF_BODY_TOO_LARGE', `DTMF body of ${body.length} bytes exceeds maxBodyBytes (${maxBodyBytes})`, { statusHint: 413 });
-  }
-  for (const b of body) {
+  for (const b of bytes) {
     // Printable ASCII, tab, CR, LF: anything else is not a DTMF body.
     if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b > 0x7e) {
       throw new InfoDtmfError('INFO_DTMF_BAD_SYNTAX', `byte 0x${b.toString(16).padStart(2, '0')} in a DTMF body`, { statusHint: 400 });
     }
   }
-  return Buffer.from(body.buffer, body.byteOffset, body.length).toString('latin1');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
 /**
