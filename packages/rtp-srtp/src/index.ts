@@ -152,6 +152,8 @@ export {
   type MediaSocketCounters,
   type MediaTransform,
   type MediaDropReason,
+  type MediaDropDetail,
+  type MediaLatchPolicy,
 } from './node/media-socket.js';
 export { srtpTransform, type SrtpTransformContexts } from './node/srtp-transform.js';
 export {

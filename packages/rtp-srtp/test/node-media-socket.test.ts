@@ -137,12 +137,14 @@ describe('MediaSocket on loopback', () => {
     cleanups.push(() => new Promise<void>((r) => intruder.close(() => r())));
     const dropped = once(b, 'dropped');
     intruder.send(serializeRtp(packet(5)), b.localPort, '127.0.0.1'); // no tag
-    expect(await dropped).toEqual(['unprotect', 'rtp', { address: '127.0.0.1', port: intruder.address().port }]);
+    // The test transform throws a plain Error: the detail says the transform refused it.
+    expect(await dropped).toEqual(['unprotect', 'rtp', { address: '127.0.0.1', port: intruder.address().port }, 'transform']);
     expect(b.remote).toEqual({ address: '127.0.0.1', port: a.localPort });
     expect(b.counters.dropped).toBe(1);
     const garbage = once(b, 'dropped');
     intruder.send(Uint8Array.of(1, 2, 3, 0xa5), b.localPort, '127.0.0.1'); // authenticates, but not RTP
-    expect((await garbage)[0]).toBe('parse');
+    expect(await garbage).toMatchObject(['parse', 'rtp', {}, 'malformed']);
+    expect(b.counters.drops).toMatchObject({ transform: 1, malformed: 1 });
   });
 
   it('carries compound RTCP on port + 1', async () => {

@@ -4,6 +4,7 @@ import { marshalRtcpTo, parseRtcp, rtcpCompoundSize } from '../rtcp/compound.js'
 import type { RtcpPacket } from '../rtcp/packet.js';
 import { isRtcpPacket } from '../rtp/demux.js';
 import { RtpParseError } from '../rtp/errors.js';
+import { SrtpError, type SrtpErrorCode } from '../srtp/srtp-error.js';
 import { marshalRtpTo, parseRtp, rtpPacketSize, type RtpPacket } from '../rtp/packet.js';
 import type { PortAllocator, RtpSocketPair } from './port-allocator.js';
 import { SymmetricLatch, type TransportAddress } from './symmetric-latch.js';
@@ -47,10 +48,82 @@ export interface MediaSocketOptions {
    * {@link MediaSocket.setRtcpMux}.
    */
   readonly rtcpMux?: boolean;
+  /**
+   * How symmetric RTP follows the peer (ignored when `symmetric` is false); default
+   * `'follow-authenticated'`. See {@link MediaLatchPolicy}.
+   */
+  readonly latchPolicy?: MediaLatchPolicy;
 }
 
-/** Why an incoming datagram was dropped. */
-export type MediaDropReason = 'parse' | 'unprotect' | 'closed';
+/**
+ * Symmetric-RTP latch policy (issue 9, defect 9). Only valid packets (parsed, and authenticated
+ * when a transform such as SRTP is set) ever latch.
+ *
+ * - `'follow-authenticated'` (default): the first valid packet sets the send address, and a valid
+ *   packet of the latched SSRC from a new address moves it (NAT rebinding).
+ * - `'fixed'`: the first valid packet sets the send address and it never moves; datagrams from any
+ *   other address are dropped unread (`'unknown-source'`), before the transform sees them, until
+ *   {@link MediaSocket.setRemote} forgets the learned address.
+ */
+export type MediaLatchPolicy = 'follow-authenticated' | 'fixed';
+
+/** Why an incoming datagram was dropped (coarse; {@link MediaDropDetail} tells more). */
+export type MediaDropReason = 'parse' | 'unprotect' | 'closed' | 'source';
+
+/**
+ * Why an incoming datagram was dropped, in detail: the `detail` argument of the `dropped` event
+ * and the keys of {@link MediaSocketCounters.drops}.
+ *
+ * - `replay`: SRTP/SRTCP index already received (RFC 3711 §3.3.2, `SRTP_REPLAYED`).
+ * - `too-old`: index left of the replay window (RFC 3711 §3.3.2, `SRTP_TOO_OLD`).
+ * - `auth-failed`: the authentication tag did not verify: forged, corrupted or wrongly keyed
+ *   (RFC 3711 §3.3, RFC 7714 §7.2, `SRTP_AUTH_FAILED`).
+ * - `unknown-mki`: an MKI this context was not keyed with (RFC 3711 §3.1).
+ * - `ssrc-limit`: one SSRC more than the SRTP context tracks (`SRTP_SSRC_LIMIT`).
+ * - `key-exhausted`: the master key's packet limit is reached (RFC 3711 §9.2).
+ * - `malformed`: not a well-formed (S)RTP/(S)RTCP packet: truncated, wrong version, bad lengths
+ *   (`SRTP_MALFORMED` or an `RtpParseError`).
+ * - `transform`: the transform refused the packet for another reason (e.g. not keyed yet).
+ * - `unknown-source`: from an address other than the latched one under the `'fixed'` policy.
+ */
+export type MediaDropDetail =
+  | 'replay'
+  | 'too-old'
+  | 'auth-failed'
+  | 'unknown-mki'
+  | 'ssrc-limit'
+  | 'key-exhausted'
+  | 'malformed'
+  | 'transform'
+  | 'unknown-source';
+
+const DROP_DETAILS: readonly MediaDropDetail[] = [
+  'replay',
+  'too-old',
+  'auth-failed',
+  'unknown-mki',
+  'ssrc-limit',
+  'key-exhausted',
+  'malformed',
+  'transform',
+  'unknown-source',
+];
+
+const SRTP_DROP: Readonly<Record<SrtpErrorCode, MediaDropDetail>> = {
+  SRTP_REPLAYED: 'replay',
+  SRTP_TOO_OLD: 'too-old',
+  SRTP_AUTH_FAILED: 'auth-failed',
+  SRTP_UNKNOWN_MKI: 'unknown-mki',
+  SRTP_SSRC_LIMIT: 'ssrc-limit',
+  SRTP_KEY_EXHAUSTED: 'key-exhausted',
+  SRTP_MALFORMED: 'malformed',
+  SDES_MALFORMED: 'transform', // never thrown by unprotect; listed for exhaustiveness
+};
+
+/** The detail of a transform's refusal: an SrtpError says why, anything else is the transform's own. */
+function unprotectDrop(e: unknown): MediaDropDetail {
+  return e instanceof SrtpError ? SRTP_DROP[e.code] : 'transform';
+}
 
 /** Events of {@link MediaSocket}. */
 export interface MediaSocketEvents {
@@ -70,8 +143,8 @@ export interface MediaSocketEvents {
   closing: [];
   /** The RTP send address moved to where media comes from. */
   latched: [remote: TransportAddress];
-  /** An incoming datagram was dropped. */
-  dropped: [reason: MediaDropReason, channel: 'rtp' | 'rtcp', from: TransportAddress];
+  /** An incoming datagram was dropped: the coarse reason, and the detailed one last. */
+  dropped: [reason: MediaDropReason, channel: 'rtp' | 'rtcp', from: TransportAddress, detail: MediaDropDetail];
   /** A socket error (the socket stays open when possible). */
   error: [error: Error];
 }
@@ -86,8 +159,10 @@ export interface MediaSocketCounters {
   readonly rtcpSent: number;
   /** RTCP compound packets received and valid. */
   readonly rtcpReceived: number;
-  /** Datagrams dropped (parse or transform failure). */
+  /** Datagrams dropped (parse or transform failure, or an unknown source): the sum of `drops`. */
   readonly dropped: number;
+  /** Datagrams dropped, by {@link MediaDropDetail}. */
+  readonly drops: Readonly<Record<MediaDropDetail, number>>;
 }
 
 /**
@@ -99,6 +174,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
   readonly #allocator: PortAllocator;
   readonly #transform: MediaTransform | undefined;
   readonly #symmetric: boolean;
+  readonly #fixedLatch: boolean;
   readonly #rtpLatch: SymmetricLatch;
   readonly #rtcpLatch: SymmetricLatch;
   readonly #scratch: Uint8Array;
@@ -113,6 +189,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
   #rtcpSent = 0;
   #rtcpReceived = 0;
   #dropped = 0;
+  readonly #drops = new Map<MediaDropDetail, number>(DROP_DETAILS.map((d) => [d, 0]));
 
   private constructor(pair: RtpSocketPair, options: MediaSocketOptions) {
     super();
@@ -120,13 +197,19 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     this.#allocator = options.allocator;
     this.#transform = options.transform;
     this.#symmetric = options.symmetric ?? true;
+    const latchPolicy = options.latchPolicy ?? 'follow-authenticated';
+    if (latchPolicy !== 'follow-authenticated' && latchPolicy !== 'fixed') {
+      throw new TypeError(`latchPolicy must be 'follow-authenticated' or 'fixed', got ${String(latchPolicy)}`);
+    }
+    this.#fixedLatch = latchPolicy === 'fixed';
     this.#rtcpMux = options.rtcpMux ?? false;
     const maxPacketSize = options.maxPacketSize ?? 1500;
     if (!Number.isInteger(maxPacketSize) || maxPacketSize < 12 || maxPacketSize > 65507) throw new RangeError('maxPacketSize must be 12..65507');
     this.#scratch = new Uint8Array(maxPacketSize);
-    this.#rtpLatch = new SymmetricLatch(options.remote === undefined ? {} : { initial: options.remote });
+    const relatch = !this.#fixedLatch;
+    this.#rtpLatch = new SymmetricLatch(options.remote === undefined ? { relatch } : { initial: options.remote, relatch });
     const rtcpInitial = options.remoteRtcp ?? (options.remote === undefined ? undefined : { address: options.remote.address, port: options.remote.port + 1 });
-    this.#rtcpLatch = new SymmetricLatch(rtcpInitial === undefined ? {} : { initial: rtcpInitial });
+    this.#rtcpLatch = new SymmetricLatch(rtcpInitial === undefined ? { relatch } : { initial: rtcpInitial, relatch });
     pair.rtp.on('message', (msg, rinfo) => this.#onRtp(msg, rinfo));
     pair.rtcp.on('message', (msg, rinfo) => {
       if (!this.#rtcpMux) this.#onRtcp(msg, rinfo);
@@ -168,7 +251,14 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
 
   /** Counters. */
   get counters(): MediaSocketCounters {
-    return { rtpSent: this.#rtpSent, rtpReceived: this.#rtpReceived, rtcpSent: this.#rtcpSent, rtcpReceived: this.#rtcpReceived, dropped: this.#dropped };
+    return {
+      rtpSent: this.#rtpSent,
+      rtpReceived: this.#rtpReceived,
+      rtcpSent: this.#rtcpSent,
+      rtcpReceived: this.#rtcpReceived,
+      dropped: this.#dropped,
+      drops: Object.fromEntries(this.#drops) as Record<MediaDropDetail, number>,
+    };
   }
 
   /** Whether RTCP shares the RTP port (RFC 5761). */
@@ -260,13 +350,17 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     }
     const from = { address: rinfo.address, port: rinfo.port };
     if (this.#closed) return;
+    if (this.#unknownSource(this.#rtpLatch, from)) {
+      this.#drop('source', 'rtp', from, 'unknown-source');
+      return;
+    }
     // A plain Uint8Array view (no copy), so consumers never see Buffer-specific behaviour.
     let plain = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
     if (this.#transform !== undefined) {
       try {
         plain = this.#transform.unprotectRtp(plain);
-      } catch {
-        this.#drop('unprotect', 'rtp', from);
+      } catch (e) {
+        this.#drop('unprotect', 'rtp', from, unprotectDrop(e));
         return;
       }
     }
@@ -275,7 +369,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
       packet = parseRtp(plain);
     } catch (e) {
       if (!(e instanceof RtpParseError)) throw e;
-      this.#drop('parse', 'rtp', from);
+      this.#drop('parse', 'rtp', from, 'malformed');
       return;
     }
     this.#rtpReceived++;
@@ -286,13 +380,17 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
   #onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
     const from = { address: rinfo.address, port: rinfo.port };
     if (this.#closed) return;
+    if (this.#unknownSource(this.#rtcpLatch, from)) {
+      this.#drop('source', 'rtcp', from, 'unknown-source');
+      return;
+    }
     // A plain Uint8Array view (no copy), so consumers never see Buffer-specific behaviour.
     let plain = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
     if (this.#transform !== undefined) {
       try {
         plain = this.#transform.unprotectRtcp(plain);
-      } catch {
-        this.#drop('unprotect', 'rtcp', from);
+      } catch (e) {
+        this.#drop('unprotect', 'rtcp', from, unprotectDrop(e));
         return;
       }
     }
@@ -301,7 +399,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
       packets = parseRtcp(plain);
     } catch (e) {
       if (!(e instanceof RtpParseError)) throw e;
-      this.#drop('parse', 'rtcp', from);
+      this.#drop('parse', 'rtcp', from, 'malformed');
       return;
     }
     this.#rtcpReceived++;
@@ -311,9 +409,15 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     this.emit('rtcp', packets, from, msg.length);
   }
 
-  #drop(reason: MediaDropReason, channel: 'rtp' | 'rtcp', from: TransportAddress): void {
+  /** Under the 'fixed' policy, a datagram from anywhere but the learned address is not read. */
+  #unknownSource(latch: SymmetricLatch, from: TransportAddress): boolean {
+    return this.#fixedLatch && this.#symmetric && latch.latched && !latch.isRemote(from);
+  }
+
+  #drop(reason: MediaDropReason, channel: 'rtp' | 'rtcp', from: TransportAddress, detail: MediaDropDetail): void {
     this.#dropped++;
-    this.emit('dropped', reason, channel, from);
+    this.#drops.set(detail, this.#drops.get(detail)! + 1);
+    this.emit('dropped', reason, channel, from, detail);
   }
 
   #emitError(e: Error): void {

@@ -44,6 +44,11 @@ export class SymmetricLatch {
     return this.#latchedSsrc !== undefined;
   }
 
+  /** Whether `from` is the address packets are sent to now. */
+  isRemote(from: TransportAddress): boolean {
+    return this.#remote !== undefined && this.#remote.address === from.address && this.#remote.port === from.port;
+  }
+
   /** Replaces the signalled address (e.g. after a re-INVITE); clears the learned one. */
   reset(initial: TransportAddress | undefined): void {
     this.#remote = initial;
@@ -52,7 +57,7 @@ export class SymmetricLatch {
 
   /** Feeds a valid packet's source; returns true when the send address changed. */
   onValidPacket(from: TransportAddress, ssrc: number): boolean {
-    const same = this.#remote !== undefined && this.#remote.address === from.address && this.#remote.port === from.port;
+    const same = this.isRemote(from);
     if (this.#latchedSsrc === undefined) {
       this.#latchedSsrc = ssrc;
       this.#remote = { address: from.address, port: from.port };
