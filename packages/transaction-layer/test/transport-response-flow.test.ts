@@ -51,6 +51,20 @@ describe('responseFlow and applyReceived', () => {
       rport: null,
       flow: { protocol: 'udp', address: '239.255.255.1', port: 5070 },
     },
+    'RFC 3261 §18.2.2 / issue 9 defect 4: a unicast maddr is ignored — received and rport, not a third party': {
+      via: 'SIP/2.0/UDP 192.0.2.7:5070;maddr=198.51.100.66;rport;branch=z9hG4bK1',
+      source: { protocol: 'udp', address: '192.0.2.7', port: 40000 },
+      received: '192.0.2.7',
+      rport: 40000,
+      flow: { protocol: 'udp', address: '192.0.2.7', port: 40000 },
+    },
+    'RFC 3261 §18.2.2 / issue 9 defect 4: a host name in maddr is never resolved — ignored': {
+      via: 'SIP/2.0/UDP 192.0.2.7:5070;maddr=victim.example.com;branch=z9hG4bK1',
+      source: udpSource,
+      received: null,
+      rport: null,
+      flow: { protocol: 'udp', address: '192.0.2.7', port: 5070 },
+    },
     'RFC 3261 §18.2.2: reliable — the source connection, falling back to received and sent-by port': {
       via: 'SIP/2.0/TCP 10.0.0.1:5080;branch=z9hG4bK1',
       source: { protocol: 'tcp', address: '192.0.2.7', port: 50123, connectionId: 'tcp-4' },

@@ -34,3 +34,13 @@ export function hostPort(address: string, port: number): string {
 export function defaultPort(protocol: string): number {
   return protocol === 'tls' || protocol === 'wss' ? 5061 : 5060;
 }
+
+/** True for an IPv4 multicast address (224.0.0.0/4, RFC 5771) or an IPv6 one (ff00::/8, RFC 4291 §2.7); false for names. */
+export function isMulticast(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) {
+    const first = Number(address.slice(0, address.indexOf('.')));
+    return first >= 224 && first <= 239;
+  }
+  return family === 6 && address.toLowerCase().startsWith('ff');
+}

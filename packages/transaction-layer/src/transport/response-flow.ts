@@ -3,7 +3,7 @@
  */
 import { findParam, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
 import { isReliable, type Flow } from '../flow.js';
-import { defaultPort, isIpLiteral, normalizeAddress } from './address.js';
+import { defaultPort, isIpLiteral, isMulticast, normalizeAddress } from './address.js';
 
 /**
  * The flow a response must take, given the request it answers (`message`)
@@ -15,7 +15,11 @@ import { defaultPort, isIpLiteral, normalizeAddress } from './address.js';
  * - reliable transport: the connection the request came on
  *   (`sourceFlow.connectionId`); should it be gone, a new connection to
  *   `received` (else the sent-by host) and the sent-by port (else 5060/5061);
- * - `maddr` in the top Via: that address, the sent-by port (else 5060);
+ * - `maddr` in the top Via naming a multicast IP address: that address, the
+ *   sent-by port (else 5060). Any other maddr is ignored (issue 9 defect 4):
+ *   §18.2.2 allows maddr for multicast, and obeying it for any address makes
+ *   the server a reflector (a response and its retransmissions sent to a
+ *   third party), and a host name there would need a DNS lookup;
  * - unreliable, RFC 3581 §4: `received` and the `rport` value when the Via
  *   carries one, so the response retraces the NAT binding;
  * - otherwise `received` (else the sent-by host) and the sent-by port (else 5060).
@@ -43,7 +47,7 @@ export function responseFlow(message: SipRequest | SipResponse, sourceFlow: Flow
     return flow;
   }
   const maddr = findParam(via.params, 'maddr');
-  if (maddr !== undefined && maddr.value !== null) {
+  if (maddr !== undefined && maddr.value !== null && isMulticast(normalizeAddress(maddr.value))) {
     return { protocol, address: normalizeAddress(maddr.value), port: sentByPort };
   }
   if (typeof via.rport === 'number' && via.rport > 0) {
