@@ -16,7 +16,7 @@ import {
   headerId,
   isListHeaderId,
 } from './header-names.js';
-import { splitHeaderValues } from './header-values.js';
+import { splitHeaderValueSpans, splitHeaderValues } from './header-values.js';
 
 // Layout of one header line in the parsed representation. Offsets index both
 // the latin1 string and the byte array (latin1 maps byte i to char i).
@@ -406,6 +406,105 @@ export class SipHeaders {
     return removed;
   }
 
+  /**
+   * Replace the `index`-th value of header `name` (0-based, counted as {@link getAll} counts:
+   * every comma-separated element of a list header, across its lines), e.g. a transport
+   * rewriting the top Via (`replaceValue('Via', 0, v)`). Other values of the same line are
+   * kept as received; other lines are not touched and still serialize byte for byte.
+   *
+   * @returns false (nothing changed) when there is no such value
+   * @throws TypeError when `name` is not a token, `value` holds CR/LF or `index` is not a
+   *   non-negative integer
+   * @throws SipParseError when a list header's line cannot be split
+   */
+  replaceValue(name: string, index: number, value: string): boolean {
+    const e = newEntry(name, value);
+    const at = this.#locate(name, e.id, index, 'replaceValue');
+    if (at === undefined) return false;
+    this.#rewriteLine(at, e, (parts) => parts.splice(at.k, 1, e.value!));
+    return true;
+  }
+
+  /**
+   * Insert `value` so that it becomes the `index`-th value of header `name` (0-based, counted
+   * as {@link replaceValue} counts). Before the first value of a line it gets a line of its
+   * own just above; inside a line of several values it joins that line; at `index` equal to
+   * the number of values it goes on a new line after the last line of that header, or at the
+   * end of the headers when there is none ({@link prepend} is `insertValue(name, 0, v)` for a
+   * header whose values start a line).
+   *
+   * @throws RangeError when `index` is larger than the number of values
+   * @throws TypeError when `name` is not a token, `value` holds CR/LF or `index` is not a
+   *   non-negative integer
+   * @throws SipParseError when a list header's line cannot be split
+   */
+  insertValue(name: string, index: number, value: string): this {
+    const e = newEntry(name, value);
+    const at = this.#locate(name, e.id, index, 'insertValue');
+    const es = this._materialize();
+    if (at === undefined) {
+      const total = this.getAll(name).length;
+      if (index > total) throw new RangeError(`insertValue: index ${index} is past the ${total} values of ${name}`);
+      let last = -1;
+      for (let i = 0; i < es.length; i++) if (this._matches(i, e.id, name)) last = i;
+      es.splice(last === -1 ? es.length : last + 1, 0, e);
+      this._rev++;
+    } else if (at.k === 0) {
+      es.splice(at.line, 0, e);
+      this._rev++;
+    } else {
+      this.#rewriteLine(at, e, (parts) => parts.splice(at.k, 0, e.value!));
+    }
+    return this;
+  }
+
+  /**
+   * Remove the `index`-th value of header `name` (0-based, counted as {@link replaceValue}
+   * counts), e.g. a proxy popping its own Route (RFC 3261 §16.4) or a UAC the top Via of a
+   * response (§8.1.3.3). A line left without values is removed.
+   *
+   * @returns false (nothing changed) when there is no such value
+   * @throws TypeError when `index` is not a non-negative integer
+   * @throws SipParseError when a list header's line cannot be split
+   */
+  removeValue(name: string, index: number): boolean {
+    const id = headerId(name);
+    const at = this.#locate(name, id, index, 'removeValue');
+    if (at === undefined) return false;
+    if (at.count === 1) {
+      this._materialize().splice(at.line, 1);
+      this._rev++;
+    } else {
+      this.#rewriteLine(at, { id, o: -1, name: this._nameAt(at.line), value: null }, (parts) => parts.splice(at.k, 1));
+    }
+    return true;
+  }
+
+  /** Line and element of the `index`-th value of `name`, or undefined when there are fewer values. */
+  #locate(name: string, id: HeaderId, index: number, fn: string): ValueLocation | undefined {
+    if (!Number.isInteger(index) || index < 0) throw new TypeError(`${fn}: index must be a non-negative integer, got ${String(index)}`);
+    const list = isListHeaderId(id);
+    const n = this.count;
+    let seen = 0;
+    for (let i = 0; i < n; i++) {
+      if (!this._matches(i, id, name)) continue;
+      const line = this._valueAt(i);
+      const spans = list ? splitHeaderValueSpans(line, canonicalNameOfId(id)) : [[0, line.length] as const];
+      if (index < seen + spans.length) return { line: i, k: index - seen, count: spans.length, text: line, spans };
+      seen += spans.length;
+    }
+    return undefined;
+  }
+
+  /** Rewrite the line at `at` with its elements edited by `edit`, keeping its received name. */
+  #rewriteLine(at: ValueLocation, e: HeaderEntry, edit: (parts: string[]) => void): void {
+    const parts = at.spans.map(([s, t]) => at.text.slice(s, t));
+    edit(parts);
+    const es = this._materialize();
+    es[at.line] = { id: e.id, o: -1, name: at.count === 1 && at.k === 0 ? e.name : this._nameAt(at.line), value: parts.join(', ') };
+    this._rev++;
+  }
+
   /** `[name as received, value]` per header line, in wire order (values not comma-split). */
   *entries(): IterableIterator<[string, string]> {
     const n = this.count;
@@ -443,6 +542,20 @@ export class SipHeaders {
     this._entries = es;
     return es;
   }
+}
+
+/** Where one value of a header sits: its line, its element in that line, and the line's elements. */
+interface ValueLocation {
+  /** Index of the header line. */
+  readonly line: number;
+  /** Index of the value among the line's comma-separated elements. */
+  readonly k: number;
+  /** Number of elements on the line. */
+  readonly count: number;
+  /** The line's value text. */
+  readonly text: string;
+  /** `[start, end)` of each element in `text`. */
+  readonly spans: ReadonlyArray<readonly [number, number]>;
 }
 
 const EMPTY_BYTES = new Uint8Array(0);

@@ -7,6 +7,7 @@ import { SipParseError } from '../src/errors.js';
 import { SipHeaders } from '../src/headers.js';
 import { canonicalHeaderName, compactHeaderName, isListHeader } from '../src/header-names.js';
 import { parseMessage } from '../src/parse.js';
+import { messageToString } from '../src/serialize.js';
 import type { SipRequest } from '../src/message.js';
 
 function wire(lines: readonly string[], body = ''): string {
@@ -175,6 +176,68 @@ describe('RFC 3261 §7.3 mutation', () => {
     ]);
     expect(h.getAll('Via')).toEqual(['SIP/2.0/UDP a;branch=z9hG4bK1', 'SIP/2.0/UDP b;branch=z9hG4bK2']);
     expect(h.count).toBe(3);
+  });
+});
+
+describe('RFC 3261 §7.3 value edits by name and index (replaceValue / insertValue / removeValue)', () => {
+  const text = (m: SipRequest) => messageToString(m);
+
+  it('replaceValue counts values across lines and rewrites only the line holding the value', () => {
+    const m = request(LINES);
+    expect(m.topVia?.host).toBe('a.example.com');
+    expect(m.headers.replaceValue('Via', 0, 'SIP/2.0/TCP z.example.com;branch=z9hG4bKz')).toBe(true);
+    expect(m.headers.getAll('Via')).toEqual([
+      'SIP/2.0/TCP z.example.com;branch=z9hG4bKz',
+      'SIP/2.0/UDP b.example.com;branch=z9hG4bK2',
+      'SIP/2.0/UDP c.example.com;branch=z9hG4bK3',
+    ]);
+    expect(m.topVia?.host).toBe('z.example.com'); // cached accessors follow the edit
+    expect(m.via.map((v) => v.host)).toEqual(['z.example.com', 'b.example.com', 'c.example.com']);
+    // The second Via line and every other line go out as received.
+    expect(text(m)).toContain('\r\nVia: SIP/2.0/UDP c.example.com;branch=z9hG4bK3\r\n');
+    expect(text(m)).toContain('\r\nContact: "Lastname, First" <sip:a@192.0.2.1>, <sip:b@192.0.2.2>;note="a,b"\r\n');
+    expect(m.headers.replaceValue('Via', 2, 'SIP/2.0/UDP y.example.com;branch=z9hG4bKy')).toBe(true);
+    expect(m.via[2]?.host).toBe('y.example.com');
+    expect(m.headers.replaceValue('Via', 3, 'SIP/2.0/UDP x;branch=z9hG4bKx')).toBe(false);
+    expect(m.headers.replaceValue('Subject', 0, 'x')).toBe(false);
+  });
+
+  it('replaceValue on a non-list header replaces that line; compact names match', () => {
+    const m = request([...LINES, 'Subject: one', 's: two']);
+    expect(m.headers.replaceValue('Subject', 1, 'deux')).toBe(true);
+    expect(m.headers.getAll('s')).toEqual(['one', 'deux']);
+  });
+
+  it('insertValue: its own line before a line-leading value, inside a combined line, or after the last line', () => {
+    const m = request(LINES);
+    m.headers.insertValue('Via', 0, 'SIP/2.0/UDP p.example.com;branch=z9hG4bKp'); // a proxy's Via (§16.6 step 8)
+    expect(m.topVia?.host).toBe('p.example.com');
+    m.headers.insertValue('Via', 2, 'SIP/2.0/UDP q.example.com;branch=z9hG4bKq'); // between a and b, same line
+    m.headers.insertValue('Via', 5, 'SIP/2.0/UDP r.example.com;branch=z9hG4bKr'); // after the last
+    expect(m.via.map((v) => v.host)).toEqual(['p.example.com', 'a.example.com', 'q.example.com', 'b.example.com', 'c.example.com', 'r.example.com']);
+    expect(m.headers.count).toBe(LINES.length - 1 + 2);
+    expect(() => m.headers.insertValue('Via', 7, 'SIP/2.0/UDP s;branch=z9hG4bKs')).toThrow(RangeError);
+    m.headers.insertValue('Record-Route', 0, '<sip:p.example.com;lr>');
+    expect(m.headers.getAll('Record-Route')).toEqual(['<sip:p.example.com;lr>']);
+  });
+
+  it('removeValue: a value of a combined line, then a whole line; caches follow', () => {
+    const m = request(LINES);
+    expect(m.headers.removeValue('Via', 0)).toBe(true); // a UAC drops the top Via of a response (§8.1.3.3)
+    expect(m.via.map((v) => v.host)).toEqual(['b.example.com', 'c.example.com']);
+    expect(m.headers.removeValue('Via', 1)).toBe(true);
+    expect(m.headers.getAll('Via')).toEqual(['SIP/2.0/UDP b.example.com;branch=z9hG4bK2']);
+    expect(m.headers.removeValue('Via', 1)).toBe(false);
+    expect(m.headers.removeValue('Contact', 1)).toBe(true);
+    expect(m.contact).toHaveLength(1);
+  });
+
+  it('misuse: a bad index is a TypeError, a value with CR/LF too; nothing changes', () => {
+    const m = request(LINES);
+    expect(() => m.headers.replaceValue('Via', -1, 'x')).toThrow(TypeError);
+    expect(() => m.headers.removeValue('Via', 0.5)).toThrow(TypeError);
+    expect(() => m.headers.insertValue('Via', 0, 'x\r\nEvil: 1')).toThrow(TypeError);
+    expect(m.headers.modified).toBe(false);
   });
 });
 
