@@ -309,6 +309,18 @@ export class Registration {
   }
 
   /**
+   * Registers again now, out of schedule: the flow the binding was made over
+   * failed (RFC 5626 §4.4.1: no CRLF pong; §4.5: form a new flow). Nothing
+   * when a REGISTER is already in flight, before start() or while closing.
+   */
+  refreshNow(now: number): RegistrationOutput[] {
+    checkNow(now);
+    if (this.#state === 'idle' || this.#closing || this.#state === 'closed' || this.#inFlight !== null) return [];
+    this.#nextAt = null;
+    return [this.#send(now, false, 0, 0)];
+  }
+
+  /**
    * Removes the binding (Expires: 0, §10.2.2) and closes: at once when
    * nothing is bound or in flight, else after the REGISTER in flight
    * completes. Ends with a `closed` output. Idempotent.
