@@ -1,3 +1,4 @@
+import { TrunklineError } from '@trunkline/errors';
 import { describe, expect, it } from 'vitest';
 import {
   DtmfDetector,
@@ -45,5 +46,17 @@ describe('API misuse throws a TypeError naming the argument', () => {
 
   it('a Buffer is a Uint8Array and is accepted', () => {
     expect(decodePcmu(Buffer.from([0xff, 0x7f])).length).toBe(2);
+  });
+});
+
+describe('errors convention (issue 8)', () => {
+  it('CodecError is a TrunklineError with a WAV_ code and an offset', () => {
+    try {
+      readWav(new Uint8Array(12));
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(TrunklineError);
+      expect(e).toMatchObject({ name: 'CodecError', code: 'WAV_NOT_RIFF', offset: 0 });
+    }
   });
 });

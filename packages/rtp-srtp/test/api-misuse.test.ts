@@ -1,3 +1,4 @@
+import { TrunklineError } from '@trunkline/errors';
 import { describe, expect, it } from 'vitest';
 import { SrtpContext, isRtcpPacket, parseCryptoAttribute, parseRtcp, parseRtp, parseTelephoneEvent } from '../src/index.js';
 
@@ -29,4 +30,13 @@ describe('API misuse throws a TypeError naming the argument', () => {
       expect(call).toThrow(message);
     });
   }
+});
+
+describe('errors convention (issue 8)', () => {
+  it('SrtpError and RtpParseError are TrunklineErrors with prefixed codes', () => {
+    expect(() => ctx.unprotect(new Uint8Array(40).fill(0x80))).toThrowError(expect.objectContaining({ name: 'SrtpError', code: 'SRTP_AUTH_FAILED' }));
+    expect(() => ctx.unprotect(new Uint8Array(3))).toThrowError(TrunklineError);
+    expect(() => parseRtp(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))).toThrowError(expect.objectContaining({ name: 'RtpParseError', code: 'RTP_BAD_VERSION' }));
+    expect(() => parseCryptoAttribute('1 AES_CM_128_HMAC_SHA1_80 inline:@@')).toThrowError(expect.objectContaining({ code: 'SDES_MALFORMED' }));
+  });
 });

@@ -1,3 +1,4 @@
+import { TrunklineError } from '@trunkline/errors';
 import { describe, expect, it } from 'vitest';
 import {
   StreamFramer,
@@ -39,5 +40,16 @@ describe('API misuse throws a TypeError naming the argument, never a SipParseErr
     expect(parseMessage(text).isRequest).toBe(true);
     expect(parseMessage(Buffer.from(text)).isRequest).toBe(true);
     expect(tryParseMessage(new Uint8Array(Buffer.from(text))).ok).toBe(true);
+  });
+});
+
+describe('errors convention (issue 8)', () => {
+  it('SipParseError is a TrunklineError with code, offset and a numeric statusHint', () => {
+    const r = tryParseMessage('OPTIONS sip:a@b SIP/2.x\r\n\r\n');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toBeInstanceOf(TrunklineError);
+    expect(r.error.name).toBe('SipParseError');
+    expect([r.error.code, r.error.statusHint, r.error.offset >= 0]).toEqual(['BAD_VERSION', 505, true]);
   });
 });

@@ -1,3 +1,4 @@
+import { TrunklineError } from '@trunkline/errors';
 import { describe, expect, it } from 'vitest';
 import {
   effectiveContent,
@@ -204,5 +205,13 @@ describe('RFC 7434 size limit and configurable limits', () => {
     expect(() => parseUui('0441', { maxValueLength: -1 })).toThrow(RangeError);
     expect(() => parseUui('0441', { absentEncoding: 'guess' as 'hex' })).toThrow(TypeError);
     expect(() => parseUui(42 as unknown as string)).toThrow(TypeError);
+  });
+});
+
+describe('errors convention (issue 8)', () => {
+  it('UuiError is a TrunklineError keeping its code table and offset', () => {
+    const e = expectUuiError(() => parseUui('04G1;encoding=hex'), 'NON_HEX_CHARACTER');
+    expect(e).toBeInstanceOf(TrunklineError);
+    expect([e.name, e.offset]).toEqual(['UuiError', 2]);
   });
 });
