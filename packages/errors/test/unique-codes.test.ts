@@ -53,19 +53,19 @@ function literals(node: ts.TypeNode): ts.StringLiteral[] {
 export function codeSites(file: string, text: string): CodeSite[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const sites: CodeSite[] = [];
-  const at = (node: ts.Node, what: string, literal: ts.StringLiteral): void => {
+  const at = (what: string, literal: ts.StringLiteral): void => {
     const { line } = source.getLineAndCharacterOfPosition(literal.getStart(source));
     sites.push({ code: literal.text, where: `${relative(repoRoot, file)}:${line + 1} (${what})` });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isTypeAliasDeclaration(node) && node.name.text.endsWith('Code')) {
-      for (const l of literals(node.type)) at(node, `type ${node.name.text}`, l);
+      for (const l of literals(node.type)) at(`type ${node.name.text}`, l);
     } else if (ts.isClassDeclaration(node)) {
       const name = node.name?.text ?? '(anonymous class)';
       for (const clause of node.heritageClauses ?? []) {
         for (const t of clause.types) {
           if (t.expression.getText(source) !== 'TrunklineError') continue;
-          for (const arg of t.typeArguments ?? []) for (const l of literals(arg)) at(node, `class ${name}`, l);
+          for (const arg of t.typeArguments ?? []) for (const l of literals(arg)) at(`class ${name}`, l);
         }
       }
       for (const member of node.members) {
@@ -75,7 +75,7 @@ export function codeSites(file: string, text: string): CodeSite[] {
           member.initializer !== undefined &&
           ts.isStringLiteral(member.initializer)
         ) {
-          at(member, `class ${name}.code`, member.initializer);
+          at(`class ${name}.code`, member.initializer);
         }
       }
     }
