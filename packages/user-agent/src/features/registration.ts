@@ -200,7 +200,7 @@ export class Registration {
       try {
         parseUri(v);
       } catch (e) {
-        throw new TypeError(`options.${name} is not a URI: ${e instanceof Error ? e.message : String(e)}`);
+        throw new TypeError(`options.${name} is not a URI: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
     }
     this.registrar = options.registrar;
