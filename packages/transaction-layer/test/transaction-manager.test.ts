@@ -93,13 +93,60 @@ describe('RFC 3261 §17.2.3 server transaction matching', () => {
   it('§21.5.4: beyond maxTransactions new requests are refused statelessly with 503 and Retry-After', () => {
     const tm = new TransactionManager({ maxTransactions: 2 });
     tm.receive(request('OPTIONS', 'z9hG4bK-l1'), FLOW, 0);
-    tm.receive(request('OPTIONS', 'z9hG4bK-l2'), FLOW, 0);
-    const outs = tm.receive(request('OPTIONS', 'z9hG4bK-l3'), FLOW, 0);
+    tm.receive(request('OPTIONS', 'z9hG4bK-l2'), { ...FLOW, address: '192.0.2.99' }, 0);
+    const outs = tm.receive(request('OPTIONS', 'z9hG4bK-l3'), { ...FLOW, address: '192.0.2.98' }, 0);
     expect(types(outs)).toEqual(['send:503']);
     const busy = outs[0]?.type === 'send' ? outs[0].message : undefined;
     expect(busy?.headers.get('Retry-After')).toBe('5');
     expect(tm.stats.refusedOverLimit).toBe(1);
     expect(() => tm.sendRequest(request('OPTIONS', 'z9hG4bK-l4'), FLOW, 0)).toThrow(TransactionLimitError);
+  });
+
+  it('§21.5.4 / issue 9 defect 3: a source holding as many live transactions as there are free slots is refused; others still get in', () => {
+    const tm = new TransactionManager({ maxTransactions: 10 });
+    const outs = Array.from({ length: 8 }, (_, i) => tm.receive(request('INVITE', `z9hG4bK-f${i}`), FLOW, 0));
+    // 5 live from FLOW leave 5 free: the 6th from the same source is refused.
+    expect(outs.map((o) => (o[0]?.type === 'send' ? 503 : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 503, 503, 503]);
+    expect(tm.stats).toMatchObject({ refusedOverLimit: 3, refusedPerSource: 3 });
+    const other = tm.receive(request('INVITE', 'z9hG4bK-other'), { ...FLOW, address: '192.0.2.99' }, 0);
+    expect(other.map((o) => o.type)).toEqual(['request']);
+  });
+
+  it('RFC 3261 §17.2.2 / issue 9 defect 3: a completed non-INVITE server transaction over UDP keeps the encoded response, leaves the live budget, absorbs retransmissions until Timer J', () => {
+    const tm = new TransactionManager({ maxTransactions: 1 });
+    const opts = request('OPTIONS', 'z9hG4bK-j1');
+    const [req] = tm.receive(opts, FLOW, 0);
+    const id = req?.type === 'request' ? req.transactionId : '';
+    const sent = tm.respond(id, response(opts, 200), 1);
+    expect(sent.map((o) => o.type)).toEqual(['send-encoded']);
+    expect(tm.liveCount).toBe(0);
+    expect(tm.completedCount).toBe(1);
+    expect(tm.stateOf(id)).toBe('completed');
+    expect(tm.requestOf(id)).toBeUndefined();
+    // The live budget is free again for a new request.
+    expect(tm.receive(request('OPTIONS', 'z9hG4bK-j2'), FLOW, 2).map((o) => o.type)).toEqual(['request']);
+    const again = tm.receive(request('OPTIONS', 'z9hG4bK-j1'), FLOW, 100);
+    expect(again).toEqual([expect.objectContaining({ type: 'send-encoded', bytes: sent[0]?.type === 'send-encoded' ? sent[0].bytes : null })]);
+    expect(tm.stats.absorbedRetransmissions).toBe(1);
+    expect(tm.nextDeadline).toBe(1 + 64 * 500);
+    expect(tm.tick(1 + 64 * 500)).toEqual([{ type: 'terminated', transactionId: id }]);
+    expect(tm.completedCount).toBe(0);
+  });
+
+  it('issue 9 defect 3: at maxCompletedTransactions the oldest completed transaction is forgotten early', () => {
+    const tm = new TransactionManager({ maxCompletedTransactions: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const m = request('OPTIONS', `z9hG4bK-e${i}`);
+      const [r] = tm.receive(m, FLOW, i);
+      const id = r?.type === 'request' ? r.transactionId : '';
+      ids.push(id);
+      const outs = tm.respond(id, response(m, 200), i);
+      if (i === 2) expect(outs.map((o) => o.type)).toEqual(['terminated', 'send-encoded']);
+    }
+    expect(tm.completedCount).toBe(2);
+    expect(tm.stateOf(ids[0]!)).toBeUndefined();
+    expect(tm.stats.completedEvicted).toBe(1);
   });
 });
 

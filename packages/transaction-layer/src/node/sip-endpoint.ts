@@ -326,6 +326,11 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
         });
         return;
       }
+      case 'send-encoded': {
+        const id = out.transactionId;
+        this.transport.postEncoded(out.bytes, out.to, () => this.run(this.manager.transportError(id, this.now())));
+        return;
+      }
       case 'request': {
         const id = out.transactionId;
         const incoming: IncomingRequest = {

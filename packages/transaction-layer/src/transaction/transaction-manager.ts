@@ -1,5 +1,13 @@
 import { TrunklineError, assertNever } from '@trunkline/errors';
-import { createResponse, validateMessage, type SipRequest, type SipResponse, type ValidateOptions } from '@trunkline/sip-parser';
+import {
+  SipParseError,
+  createResponse,
+  serializeMessage,
+  validateMessage,
+  type SipRequest,
+  type SipResponse,
+  type ValidateOptions,
+} from '@trunkline/sip-parser';
 import { isReliable, type Flow } from '../flow.js';
 import { resolveTimerConfig, timerValues, type TimerConfig, type TimerValues } from '../timers.js';
 import { ClientInviteTransaction } from './client-invite-transaction.js';
@@ -10,17 +18,34 @@ import { clientKeyOfRequest, clientKeyOfResponse, serverKey } from './matching.j
 import { ServerInviteTransaction } from './server-invite-transaction.js';
 import { ServerNonInviteTransaction } from './server-non-invite-transaction.js';
 import { errorResponse } from '../transport/inbound-check.js';
+import { responseFlow } from '../transport/response-flow.js';
+import { TransactionStateError } from './common.js';
 
 /** Options for {@link TransactionManager}. */
 export interface TransactionManagerOptions {
   /** T1/T2/T4 and the 100 Trying delay. Defaults: RFC 3261 (500 ms, 4 s, 5 s, 200 ms). */
   readonly timers?: Partial<TimerConfig>;
   /**
-   * Most live transactions (client and server together). A new server
-   * transaction beyond it is refused with a stateless 503 (RFC 3261 §21.5.4);
-   * a new client transaction throws {@link TransactionLimitError}. Default 10,000.
+   * Most live transactions (client and server together; completed non-INVITE
+   * server transactions have their own budget, see
+   * `maxCompletedTransactions`). A new server transaction beyond it is
+   * refused with a stateless 503 (RFC 3261 §21.5.4); a new client
+   * transaction throws {@link TransactionLimitError}. Fairness between
+   * sources: a source (IP address) that already holds as many live server
+   * transactions as there are free slots is refused too, so one source's
+   * burst can take at most half of the table and always leaves room for the
+   * others. Default 10,000.
    */
   readonly maxTransactions?: number;
+  /**
+   * Most completed non-INVITE server transactions kept over UDP to absorb
+   * retransmissions until Timer J (64*T1). Each keeps only its encoded final
+   * response, where it goes, and its match key (a few hundred bytes, not the
+   * parsed request), and they do not count against `maxTransactions`. At the
+   * limit the oldest is forgotten early (a retransmission arriving later
+   * reaches the TU again). Default 100,000.
+   */
+  readonly maxCompletedTransactions?: number;
   /**
    * How a request that would create a server transaction is checked first
    * (sip-parser's `validateMessage`: version 505, method 501, CSeq 400,
@@ -37,6 +62,14 @@ export interface TransactionManagerOptions {
 export type TransactionOutput =
   /** Hand `message` to the transport towards `flow`. */
   | { readonly type: 'send'; readonly message: SipRequest | SipResponse; readonly flow: Flow; readonly transactionId: string | null }
+  /**
+   * Hand already encoded bytes to the transport towards `to`: the final
+   * response of a completed non-INVITE server transaction, first sent or
+   * retransmitted. `to` is routed already (RFC 3261 §18.2.2, computed once
+   * from the request, which is not kept); `flow` is the request's source
+   * flow, as in `send`.
+   */
+  | { readonly type: 'send-encoded'; readonly bytes: Uint8Array; readonly flow: Flow; readonly to: Flow; readonly transactionId: string }
   /** A new server transaction: the TU must respond through {@link TransactionManager.respond}. `cancels` names the INVITE transaction a CANCEL targets (§9.2). */
   | { readonly type: 'request'; readonly transactionId: string; readonly request: SipRequest; readonly flow: Flow; readonly cancels: string | null }
   /** A response for a client transaction. */
@@ -61,8 +94,25 @@ interface Entry {
   readonly id: string;
   readonly machine: Machine;
   readonly flow: Flow;
+  /** Source IP of a server transaction (fairness between sources), null for client ones. */
+  readonly source: string | null;
   /** Deadline last pushed onto the queue, to skip stale heap entries. */
   deadline: number | null;
+}
+
+/**
+ * A completed non-INVITE server transaction over UDP (RFC 3261 §17.2.2,
+ * Completed state): all it does until Timer J is answer a retransmission
+ * with its final response, so that, encoded, is all it keeps.
+ */
+interface CompletedRecord {
+  readonly bytes: Uint8Array;
+  /** The request's source flow. */
+  readonly flow: Flow;
+  /** Where the response goes (§18.2.2). */
+  readonly to: Flow;
+  /** Timer J. */
+  readonly expires: number;
 }
 
 /** Counters for monitoring. */
@@ -75,6 +125,10 @@ export interface TransactionStats {
   refusedOverLimit: number;
   /** Requests refused by validation (answered statelessly, or dropped for an ACK). */
   invalidRequests: number;
+  /** Of `refusedOverLimit`, refused because their source held its share of the table. */
+  refusedPerSource: number;
+  /** Completed transactions forgotten before Timer J because of `maxCompletedTransactions`. */
+  completedEvicted: number;
 }
 
 /**
@@ -88,10 +142,25 @@ export class TransactionManager {
   private readonly reliableTimers: TimerValues;
   private readonly unreliableTimers: TimerValues;
   private readonly maxTransactions: number;
+  private readonly maxCompleted: number;
   private readonly validation: ValidateOptions | null;
   private readonly entries = new Map<string, Entry>();
   private readonly queue = new DeadlineQueue();
-  readonly stats: TransactionStats = { strayResponses: 0, absorbedRetransmissions: 0, refusedOverLimit: 0, invalidRequests: 0 };
+  /**
+   * Completed records in insertion order, which is expiry order: every
+   * record lives the same Timer J, so the oldest is always first.
+   */
+  private readonly completed = new Map<string, CompletedRecord>();
+  /** Live server transactions per source IP. */
+  private readonly perSource = new Map<string, number>();
+  readonly stats: TransactionStats = {
+    strayResponses: 0,
+    absorbedRetransmissions: 0,
+    refusedOverLimit: 0,
+    invalidRequests: 0,
+    refusedPerSource: 0,
+    completedEvicted: 0,
+  };
 
   constructor(options: TransactionManagerOptions = {}) {
     this.config = resolveTimerConfig(options.timers);
@@ -100,26 +169,47 @@ export class TransactionManager {
     const max = options.maxTransactions ?? 10_000;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxTransactions must be a positive integer, got ${max}`);
     this.maxTransactions = max;
+    const maxCompleted = options.maxCompletedTransactions ?? 100_000;
+    if (!Number.isInteger(maxCompleted) || maxCompleted < 0) {
+      throw new RangeError(`maxCompletedTransactions must be a non-negative integer, got ${maxCompleted}`);
+    }
+    this.maxCompleted = maxCompleted;
     const v = options.validation ?? {};
     if (v !== false && (typeof v !== 'object' || v === null)) throw new TypeError('validation must be an object or false');
     this.validation = v === false ? null : v;
   }
 
-  /** Live transactions. Returns to zero once every transaction has terminated. */
+  /** Transactions not terminated yet, completed ones included. Returns to zero once every transaction has terminated. */
   get size(): number {
+    return this.entries.size + this.completed.size;
+  }
+
+  /** Live transactions: what `maxTransactions` counts. */
+  get liveCount(): number {
     return this.entries.size;
+  }
+
+  /** Completed non-INVITE server transactions waiting for Timer J: what `maxCompletedTransactions` counts. */
+  get completedCount(): number {
+    return this.completed.size;
   }
 
   /** When the driver must call {@link tick} next, or null when nothing is pending. */
   get nextDeadline(): number | null {
     // Stale heap heads (superseded or terminated deadlines) are dropped here, so
     // the answer is exact and the queue empties when the last transaction ends.
+    let next: number | null = null;
     for (let when = this.queue.peek(); when !== null; when = this.queue.peek()) {
       const entry = this.entries.get(this.queue.peekKey()!);
-      if (entry && entry.deadline === when) return when;
+      if (entry && entry.deadline === when) {
+        next = when;
+        break;
+      }
       this.queue.removeHead();
     }
-    return null;
+    const oldest = this.completed.values().next();
+    if (!oldest.done && (next === null || oldest.value.expires < next)) next = oldest.value.expires;
+    return next;
   }
 
   /** The timer values in force for a transport kind. */
@@ -147,7 +237,7 @@ export class TransactionManager {
       request.method === 'INVITE'
         ? new ClientInviteTransaction(request, timers, reliable)
         : new ClientNonInviteTransaction(request, timers, reliable);
-    const entry: Entry = { id, machine, flow, deadline: null };
+    const entry: Entry = { id, machine, flow, source: null, deadline: null };
     this.entries.set(id, entry);
     const outputs: TransactionOutput[] = [];
     this.apply(entry, machine.start(now), outputs);
@@ -164,6 +254,9 @@ export class TransactionManager {
 
   /** The TU responds within a server transaction. */
   respond(transactionId: string, response: SipResponse, now: number): TransactionOutput[] {
+    if (this.completed.has(transactionId)) {
+      throw new TransactionStateError(`cannot send ${response.status}: a final response was already sent (state completed)`);
+    }
     const entry = this.entries.get(transactionId);
     if (!entry) throw new TypeError(`no live transaction ${JSON.stringify(transactionId)}`);
     const m = entry.machine;
@@ -179,6 +272,11 @@ export class TransactionManager {
   transportError(transactionId: string, now: number): TransactionOutput[] {
     const entry = this.entries.get(transactionId);
     const outputs: TransactionOutput[] = [];
+    if (this.completed.delete(transactionId)) {
+      // §17.2.4: a transport failure ends the transaction.
+      outputs.push({ type: 'transport-error', transactionId }, { type: 'terminated', transactionId });
+      return outputs;
+    }
     if (entry) this.apply(entry, entry.machine.step({ type: 'transport-error' }, now), outputs);
     return outputs;
   }
@@ -186,6 +284,12 @@ export class TransactionManager {
   /** Fires every timer due at `now`. */
   tick(now: number): TransactionOutput[] {
     const outputs: TransactionOutput[] = [];
+    // §17.2.2: Timer J ends Completed.
+    for (const [id, record] of this.completed) {
+      if (record.expires > now) break;
+      this.completed.delete(id);
+      outputs.push({ type: 'terminated', transactionId: id });
+    }
     for (let due = this.queue.popDue(now); due !== null; due = this.queue.popDue(now)) {
       const entry = this.entries.get(due.key);
       if (!entry || entry.deadline !== due.when) continue;
@@ -197,12 +301,13 @@ export class TransactionManager {
 
   /** Looks up a live transaction's state, for diagnostics and tests. */
   stateOf(transactionId: string): string | undefined {
-    return this.entries.get(transactionId)?.machine.state;
+    return this.entries.get(transactionId)?.machine.state ?? (this.completed.has(transactionId) ? 'completed' : undefined);
   }
 
   /**
    * The request a live transaction was created for: for a server transaction,
    * the one its responses answer and are routed by (RFC 3261 §18.2.2).
+   * Undefined for a completed non-INVITE server transaction, which no longer keeps it.
    */
   requestOf(transactionId: string): SipRequest | undefined {
     return this.entries.get(transactionId)?.machine.request;
@@ -223,6 +328,13 @@ export class TransactionManager {
     const key = serverKey(request);
     if (key === null) return; // no Via or CSeq: nothing can be matched or answered
     const id = `s\u0000${key}`;
+    const record = this.completed.get(id);
+    if (record !== undefined) {
+      // §17.2.2: a retransmission in Completed is answered with the final response.
+      if (request.method !== 'ACK') this.stats.absorbedRetransmissions++;
+      outputs.push({ type: 'send-encoded', bytes: record.bytes, flow: record.flow, to: record.to, transactionId: id });
+      return;
+    }
     const existing = this.entries.get(id);
     if (existing) {
       const m = existing.machine as ServerInviteTransaction | ServerNonInviteTransaction;
@@ -247,9 +359,13 @@ export class TransactionManager {
       outputs.push({ type: 'ack', transactionId: null, request, flow });
       return;
     }
-    if (this.entries.size >= this.maxTransactions) {
-      // §21.5.4: overloaded; answered statelessly.
+    const source = flow.address;
+    const fromSource = this.perSource.get(source) ?? 0;
+    const free = this.maxTransactions - this.entries.size;
+    if (free <= 0 || fromSource >= free) {
+      // §21.5.4: overloaded (for everyone, or for this source's share); answered statelessly.
       this.stats.refusedOverLimit++;
+      if (free > 0) this.stats.refusedPerSource++;
       const busy = createResponse(request, 503);
       busy.headers.set('Retry-After', '5');
       outputs.push({ type: 'send', message: busy, flow, transactionId: null });
@@ -261,8 +377,9 @@ export class TransactionManager {
       request.method === 'INVITE'
         ? new ServerInviteTransaction(request, timers, reliable)
         : new ServerNonInviteTransaction(request, timers, reliable);
-    const entry: Entry = { id, machine, flow, deadline: null };
+    const entry: Entry = { id, machine, flow, source, deadline: null };
     this.entries.set(id, entry);
+    this.perSource.set(source, fromSource + 1);
     let cancels: string | null = null;
     if (request.method === 'CANCEL') {
       // §9.2: the CANCEL matches the INVITE server transaction with the same key but method INVITE.
@@ -276,6 +393,12 @@ export class TransactionManager {
   /** Translates a machine step into outputs and keeps the deadline queue current. */
   private apply(entry: Entry, step: Step, outputs: TransactionOutput[], cancels: string | null = null): void {
     const id = entry.id;
+    const m = entry.machine;
+    if (m instanceof ServerNonInviteTransaction && m.state === 'completed' && !m.reliable && this.maxCompleted > 0) {
+      // The step only sends the final response: entering Completed reports no event.
+      this.complete(entry, m, outputs);
+      return;
+    }
     for (const message of step.send) outputs.push({ type: 'send', message, flow: entry.flow, transactionId: id });
     let terminated = false;
     for (const ev of step.events) {
@@ -304,7 +427,7 @@ export class TransactionManager {
       }
     }
     if (terminated) {
-      this.entries.delete(id);
+      this.forget(entry);
       return;
     }
     const next = entry.machine.deadline;
@@ -312,5 +435,40 @@ export class TransactionManager {
       entry.deadline = next;
       if (next !== null) this.queue.push(next, id);
     }
+  }
+
+  /**
+   * A non-INVITE server transaction over UDP just entered Completed
+   * (§17.2.2): its final response goes out encoded, and the transaction
+   * becomes a {@link CompletedRecord} — the parsed request and response are
+   * let go, and it leaves the `maxTransactions` budget for its own.
+   */
+  private complete(entry: Entry, m: ServerNonInviteTransaction, outputs: TransactionOutput[]): void {
+    const response = m.response!;
+    let to = entry.flow;
+    try {
+      to = responseFlow(m.request, entry.flow);
+    } catch (e) {
+      if (!(e instanceof SipParseError)) throw e; // inbound requests were checked; keep the source flow otherwise
+    }
+    const record: CompletedRecord = { bytes: serializeMessage(response), flow: entry.flow, to, expires: m.deadline! };
+    this.forget(entry);
+    if (this.completed.size >= this.maxCompleted) {
+      const [oldest] = this.completed.keys();
+      this.completed.delete(oldest!);
+      this.stats.completedEvicted++;
+      outputs.push({ type: 'terminated', transactionId: oldest! });
+    }
+    this.completed.set(entry.id, record);
+    outputs.push({ type: 'send-encoded', bytes: record.bytes, flow: entry.flow, to, transactionId: entry.id });
+  }
+
+  /** Drops a live entry and its source's share. */
+  private forget(entry: Entry): void {
+    this.entries.delete(entry.id);
+    if (entry.source === null) return;
+    const n = (this.perSource.get(entry.source) ?? 1) - 1;
+    if (n > 0) this.perSource.set(entry.source, n);
+    else this.perSource.delete(entry.source);
   }
 }

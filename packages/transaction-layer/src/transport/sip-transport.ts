@@ -299,6 +299,27 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
     this.sendReliably(message, flow, bytes).catch(onError);
   }
 
+  /**
+   * Sends bytes already serialized — what the transaction layer keeps of a
+   * completed transaction to answer retransmissions — like {@link post}:
+   * `onError` hears of a failure on a later tick. `flow` is used as given.
+   */
+  postEncoded(bytes: Uint8Array, flow: Flow, onError: (error: unknown) => void): void {
+    try {
+      if (this.closing !== null) throw new TransportError('TRANSPORT_CLOSED', 'the transport is closed');
+      if (flow.protocol === 'udp') {
+        this.sendUdp(bytes, flow, (e) => {
+          if (e !== null) onError(e);
+        });
+        return;
+      }
+    } catch (e) {
+      queueMicrotask(() => onError(e));
+      return;
+    }
+    this.sendReliably(null, flow, bytes).catch(onError);
+  }
+
   /** Closes one connection by id; false when no such connection is open. */
   closeConnection(connectionId: string): boolean {
     const c = this.table.get(connectionId);
@@ -635,12 +656,12 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   }
 
   /** Everything that does not stay on UDP: TCP/TLS flows, and large UDP requests moved to TCP (§18.1.1). */
-  private async sendReliably(message: SipRequest | SipResponse, flow: Flow, bytes: Uint8Array): Promise<Flow> {
+  private async sendReliably(message: SipRequest | SipResponse | null, flow: Flow, bytes: Uint8Array): Promise<Flow> {
     switch (flow.protocol) {
       case 'udp':
         // Only a request moves (see staysOnUdp), and §18.1.1 has its top Via name TCP then.
-        if (message.isRequest) this.switchTopViaToTcp(message);
-        return this.sendStream(serializeMessage(message), { protocol: 'tcp', address: flow.address, port: flow.port });
+        if (message?.isRequest === true) this.switchTopViaToTcp(message);
+        return this.sendStream(message === null ? bytes : serializeMessage(message), { protocol: 'tcp', address: flow.address, port: flow.port });
       case 'tcp':
       case 'tls':
         return this.sendStream(bytes, flow);

@@ -83,6 +83,8 @@ export class SimNetwork {
     if (!node) throw new Error(`unknown node ${from}`);
     for (const out of outputs) {
       if (out.type === 'send') this.transmit(from, out.flow.address, out.message);
+      // A completed transaction's response, kept encoded; the simulated wire reaches nodes by the source flow's name.
+      else if (out.type === 'send-encoded') this.transmit(from, out.flow.address, parseMessage(out.bytes));
       else node.onOutput(out, this);
     }
   }
