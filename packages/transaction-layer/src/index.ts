@@ -123,6 +123,7 @@ export { TargetIterator, failoverReasonForStatus, type FailoverReason, type Targ
 export {
   SipTransport,
   type BoundAddress,
+  type SendOptions,
   type SipTransportEvents,
   type TransportMessageEvent,
   type TransportConnectionEvent,

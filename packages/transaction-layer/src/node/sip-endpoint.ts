@@ -14,7 +14,7 @@ import {
 import { TransactionStateError } from '../transaction/common.js';
 import { defaultPort } from '../transport/address.js';
 import { responseFlow } from '../transport/response-flow.js';
-import type { SipTransport } from '../transport/sip-transport.js';
+import type { SendOptions, SipTransport } from '../transport/sip-transport.js';
 import { TransportError } from '../transport/transport-error.js';
 
 /** Why a client transaction ended without a final response. */
@@ -199,9 +199,12 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
     return `SIP/2.0/${flow.protocol.toUpperCase()} ${sentBy};branch=${MAGIC_COOKIE}${randomBytes(10).toString('hex')};rport`;
   }
 
-  /** Sends an ACK for a 2xx (§13.2.2.4): no transaction, straight to the transport. */
-  sendAck(ack: SipRequest, flow: Flow): Promise<Flow> {
-    return this.transport.send(ack, flow);
+  /**
+   * Sends an ACK for a 2xx (§13.2.2.4): no transaction, straight to the
+   * transport. `options.signal` stops waiting for a connection to open.
+   */
+  sendAck(ack: SipRequest, flow: Flow, options: SendOptions = {}): Promise<Flow> {
+    return this.transport.send(ack, flow, options);
   }
 
   /**

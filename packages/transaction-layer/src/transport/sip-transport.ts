@@ -110,6 +110,12 @@ export interface TransportStats {
   tlsHandshakeFailures: number;
 }
 
+/** Options for {@link SipTransport.send}. */
+export interface SendOptions {
+  /** Stops waiting (the promise rejects with the signal's reason). Default: none. */
+  readonly signal?: AbortSignal;
+}
+
 interface StreamServer {
   readonly protocol: 'tcp' | 'tls';
   readonly server: Server;
@@ -263,9 +269,22 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
    *
    * Rejects with {@link TransportError}: CONNECT_FAILED, TLS_VERIFY_FAILED,
    * CONNECTION_CLOSED, TOO_MANY_CONNECTIONS, TRANSPORT_MESSAGE_TOO_LARGE,
-   * TRANSPORT_BUFFER_OVERFLOW, NO_TRANSPORT, TRANSPORT_SOCKET_ERROR, TRANSPORT_CLOSED.
+   * TRANSPORT_BUFFER_OVERFLOW, NO_TRANSPORT, TRANSPORT_SOCKET_ERROR, TRANSPORT_CLOSED;
+   * with `options.signal`'s reason when it aborts first (a connection being
+   * opened goes on, for whoever else waits for it, until `connectTimeoutMs`).
    */
-  async send(message: SipRequest | SipResponse, flow: Flow): Promise<Flow> {
+  send(message: SipRequest | SipResponse, flow: Flow, options: SendOptions = {}): Promise<Flow> {
+    const signal = options.signal;
+    if (signal === undefined) return this.sendNow(message, flow);
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<Flow>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.sendNow(message, flow).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async sendNow(message: SipRequest | SipResponse, flow: Flow): Promise<Flow> {
     const bytes = this.encode(message, flow);
     if (!this.staysOnUdp(message, flow, bytes)) return this.sendReliably(message, flow, bytes);
     const used: Flow = { protocol: 'udp', address: flow.address, port: flow.port };
@@ -335,6 +354,11 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
+  }
+
+  /** `await using transport = await SipTransport.create(...)` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   // ---- binding -----------------------------------------------------------
