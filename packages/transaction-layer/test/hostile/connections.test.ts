@@ -148,6 +148,7 @@ describe('issue 9 defect 5: reconnects towards dead peers do not consume the inb
       if (inc.request.method === 'INVITE') setTimeout(() => inc.respond(createResponse(inc.request, 486, { toTag: 'busy' })), 100);
     });
     const tlsPort = server.port('tls');
+    const fds = fdCount();
     for (let i = 0; i < tarpits.length; i++) {
       const tarpitPort = (tarpits[i]!.address() as { port: number }).port;
       const s = tlsConnect({ host: '127.0.0.1', port: tlsPort, ca: pki.caCert, servername: 'localhost', ...{ localAddress: '127.0.0.4' } });
@@ -181,5 +182,7 @@ describe('issue 9 defect 5: reconnects towards dead peers do not consume the inb
     expect(r.rate).toBeGreaterThanOrEqual(0.9);
     expect(held.length).toBeLessThanOrEqual(4); // limits.maxPendingConnectsPerAddress
     expect(server.transport.stats.connectsRefused).toBeGreaterThan(0);
+    // connectTimeoutMs ends the pending connects: connections and descriptors back to baseline.
+    expect(await eventually(() => server.transport.connectionCount === 0 && fdCount() <= fds + held.length, 5_000)).toBe(true);
   });
 });

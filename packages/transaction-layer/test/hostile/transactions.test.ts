@@ -8,7 +8,7 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { autoClose, closeAll } from '../helpers/transport-harness.js';
-import { heapAfterGc, optionsServer, startProbe } from './probe.js';
+import { eventually, fdCount, heapAfterGc, optionsServer, startProbe } from './probe.js';
 
 afterEach(closeAll);
 
@@ -55,6 +55,8 @@ describe('issue 9 defect 3: the transaction table cannot be filled by one source
     // T1 = 50 ms: Timer J = 3.2 s, so the test runs in seconds.
     const server = await optionsServer({ listen: [{ protocol: 'udp', port: 0 }] }, { maxTransactions: 200, timers: { T1: 50 } });
     const port = server.port('udp');
+    const fds = fdCount();
+    const heap = heapAfterGc();
     const probe = startProbe('udp', port, { intervalMs: 20 });
     await burst('OPTIONS', 1_000, port);
     await new Promise((r) => setTimeout(r, 2_000));
@@ -64,7 +66,11 @@ describe('issue 9 defect 3: the transaction table cannot be filled by one source
     // Not 1: loopback drops some probe datagrams while the kernel buffer is full of the burst itself.
     expect(r.rate).toBeGreaterThanOrEqual(0.8);
     expect(m.stats.refusedOverLimit).toBe(0);
-  });
+    // Timer J (3.2 s) ends every completed transaction: the table, heap and descriptors return to baseline.
+    expect(await eventually(() => m.size === 0, 5_000)).toBe(true);
+    expect(heapAfterGc() - heap).toBeLessThan(8 * 1024 * 1024);
+    expect(fdCount()).toBeLessThanOrEqual(fds + 2); // the attacker's socket (closed after the test)
+  }, 15_000);
 
   it('RFC 3261 §21.5.4: 1,000 INVITEs the application leaves ringing take at most half the table; the probe keeps getting 200', async () => {
     const server = await optionsServer({ listen: [{ protocol: 'udp', port: 0 }] }, { maxTransactions: 200, timers: { T1: 50 } });
