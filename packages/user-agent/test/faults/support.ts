@@ -99,9 +99,9 @@ export interface RtpOracle {
   readonly decided: number;
   readonly dropped: number;
   /**
-   * RFC 3550 §A.3 loss the receiver must report, in percent: the relay's drops within the
-   * receiver's window (from its base sequence number, the second packet received after probation,
-   * §A.1, to the highest delivered), over the packets expected in that window.
+   * RFC 3550 §A.3 loss the receiver must report, in percent: the packets the relay did not deliver
+   * within the receiver's window (from its base sequence number, the second packet received, §A.1
+   * probation, to the highest delivered), over the packets expected in that window.
    */
   readonly lossPercent: number;
   /** RFC 3550 §A.8 interarrival jitter of the delays the relay applied (scheduled departure), ms. */
@@ -123,7 +123,6 @@ export function rtpOracle(log: readonly RelayEvent[], direction: 'aToB' | 'bToA'
   let cycles = 0;
   let lastSeq = -1;
   const delivered = new Set<number>();
-  const droppedSeq: number[] = [];
   let injected = 0;
   let sent = 0;
   let prevInjected: number | undefined;
@@ -143,7 +142,6 @@ export function rtpOracle(log: readonly RelayEvent[], direction: 'aToB' | 'bToA'
     decided++;
     if (e.type === 'dropped') {
       dropped++;
-      droppedSeq.push(seq);
       continue;
     }
     if (base < 0) base = seq + 1; // §A.1: the first packet starts probation, the second is the base
@@ -161,6 +159,7 @@ export function rtpOracle(log: readonly RelayEvent[], direction: 'aToB' | 'bToA'
     prevSent = tSent;
   }
   const expected = highest - base + 1;
-  const lost = droppedSeq.filter((s) => s >= base && s <= highest && !delivered.has(s)).length;
-  return { decided, dropped, lossPercent: expected > 0 ? (100 * lost) / expected : 0, injectedJitterMs: injected, sentJitterMs: sent };
+  let received = 0;
+  for (const s of delivered) if (s >= base) received++;
+  return { decided, dropped, lossPercent: expected > 0 ? (100 * (expected - received)) / expected : 0, injectedJitterMs: injected, sentJitterMs: sent };
 }
