@@ -219,7 +219,6 @@ export class Call extends EventEmitter<CallEvents> {
   #draining = false;
   #answering: Promise<void> | null = null;
   #hangup: { reason: string | undefined; uui: string[] } = { reason: undefined, uui: [] };
-  #endedEvent: CallEndedEvent | null = null;
   #remoteReason: string | null = null;
   /** The reason phrase of the final non-2xx that ended an outbound attempt. */
   #finalReasonPhrase: string | null = null;
@@ -519,8 +518,12 @@ export class Call extends EventEmitter<CallEvents> {
     return call;
   }
 
-  /** @internal Media for an outbound call, opened before the offer is made. */
+  /** @internal Media for an outbound call, opened before the offer is made (closed at once if the call already ended). */
   attachMedia(media: CallMedia): void {
+    if (this.state === 'terminated') {
+      void media.close();
+      return;
+    }
     this.#media = media;
     this.#watchMedia(media);
   }
@@ -743,16 +746,10 @@ export class Call extends EventEmitter<CallEvents> {
       }),
     );
     const event: CallEndedEvent = { ...end, reasonHeader: this.#remoteReason, uui: this.#remoteUui, metrics: this.metrics };
-    this.#endedEvent = event;
     this.#host.release(this, end);
     this.#host.publish({ type: 'ended', callId: this.callId, by: end.by, reason: end.reason, status: end.status });
     this.#safeEmit('ended', event);
     void this.#mediaClosed.then(() => this.#resolveDone(event));
-  }
-
-  /** The final `ended` payload, once ended. */
-  get endInfo(): CallEndedEvent | null {
-    return this.#endedEvent;
   }
 
   // ---------------------------------------------------------------- inbound answer

@@ -30,14 +30,16 @@ describe('RFC 3261 calls between two user agents: UDP, TCP and TLS, each with SR
         const call = await caller.invite(uriOf(callee, protocol));
         expect(call.transport).toBe(protocol);
         const echo = await chirpRoundTrip(call);
-        expect(echo.piecesOk).toBeGreaterThanOrEqual(0.8);
         const m = call.metrics.media!;
-        expect(m.srtpSuite).toBe(srtp === 'off' ? null : 'AES_CM_128_HMAC_SHA1_80');
-        expect(m.packetsReceived).toBeGreaterThan(100);
-        expect(m.lossPercent).toBe(0);
-        expect(m.jitterMs).toBeLessThan(30);
-        expect(m.mos).toBeGreaterThan(4);
-        expect(m.drops.unprotect).toBe(0);
+        const why = JSON.stringify({ echo, media: m }); // printed when an assertion fails on a loaded machine
+        expect(echo.piecesOk, why).toBeGreaterThanOrEqual(0.8);
+        expect(m.srtpSuite, why).toBe(srtp === 'off' ? null : 'AES_CM_128_HMAC_SHA1_80');
+        expect(m.packetsReceived, why).toBeGreaterThan(100);
+        expect(m.lossPercent, why).toBe(0);
+        // RFC 3550 jitter on loopback is a few ms; event-loop stalls of a loaded 2-core box add tens.
+        expect(m.jitterMs, why).toBeLessThan(60);
+        expect(m.mos, why).toBeGreaterThan(4);
+        expect(m.drops.unprotect, why).toBe(0);
         await call.hangup();
         expect(await inboundEnded).toMatchObject({ by: 'remote', reason: 'hangup' });
         expect(call.metrics).toMatchObject({ endReason: 'hangup', endedBy: 'local' });
