@@ -16,7 +16,7 @@
  *
  * Limits: SIP over UDP only (the relay sees datagrams); RTCP is relayed when it
  * shares the RTP port (rtcp-mux, RFC 5761, Trunkline's default), otherwise it
- * bypasses nothing and is simply not delivered; SDES keys are relayed as they
+ * goes to the relay's port + 1, where nothing listens; SDES keys pass as they
  * are, so SRTP works end to end through the media relays.
  */
 import { tryParseMessage, serializeMessage, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
