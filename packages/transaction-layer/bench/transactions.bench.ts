@@ -8,7 +8,7 @@
  * Env: BENCH_ROUNDS (default 5), BENCH_MS per measurement (default 2000), BENCH_TX (default 20000).
  */
 import { runInviteTransactions } from './invite-sim.js';
-import { measureOptionsTransactions } from './options-udp.js';
+import { BENCH_MAX_TRANSACTIONS, measureOptionsTransactions } from './options-udp.js';
 import { measureUdpCeiling } from './udp-ceiling.js';
 
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -37,7 +37,8 @@ for (let r = 0; r < rounds; r++) {
 }
 const c = median(ceiling);
 const o = median(options);
-console.log(`node ${process.version}, ${rounds} interleaved rounds, medians\n`);
+console.log(`node ${process.version}, ${rounds} interleaved rounds of ${ms} ms, medians`);
+console.log(`settings: both SipEndpoints maxTransactions ${BENCH_MAX_TRANSACTIONS.toLocaleString('en-US')}, other options default (validation on); window 64; INVITE sim ${invites} transactions\n`);
 console.log('| measurement | per second | vs UDP ceiling |');
 console.log('| --- | ---: | ---: |');
 console.log(`| raw UDP datagrams, 1 KB, loopback (ceiling) | ${fmt(c)} | 1.00 |`);
