@@ -3,9 +3,11 @@
  * asking the server under attack and counts how often it is answered, plus
  * the server under test and resource baselines (descriptors, heap).
  *
- * The UDP probe shares one socket; the TCP/TLS probe opens a fresh connection
- * for every OPTIONS, because what the attacks exhaust is admission of new
- * connections.
+ * The UDP probe shares one socket and retransmits like a real client
+ * (RFC 3261 §17.1.2.2 Timer E, with T1 = 250 ms), so a datagram the kernel
+ * drops during a burst is not counted as the server's refusal; the TCP/TLS
+ * probe opens a fresh connection for every OPTIONS, because what the attacks
+ * exhaust is admission of new connections.
  */
 import { createSocket } from 'node:dgram';
 import { readdirSync } from 'node:fs';
@@ -85,12 +87,18 @@ export function startProbe(protocol: 'udp' | 'tcp' | 'tls', port: number, o: Pro
       const text = options('udp', port, udp.address().port);
       const callId = /Call-ID: (\S+)/.exec(text)![1]!;
       const got = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeoutMs);
+        const send = (): void => udp.send(text, port, '127.0.0.1');
+        const retransmit = [setTimeout(send, 250), setTimeout(send, 750)];
+        const timer = setTimeout(() => {
+          retransmit.forEach(clearTimeout);
+          resolve(false);
+        }, timeoutMs);
         waiting.set(callId, () => {
           clearTimeout(timer);
+          retransmit.forEach(clearTimeout);
           resolve(true);
         });
-        udp.send(text, port, '127.0.0.1');
+        send();
       });
       waiting.delete(callId);
       if (got) ok++;

@@ -63,8 +63,8 @@ describe('issue 9 defect 3: the transaction table cannot be filled by one source
     const r = await probe.stop();
     const m = server.endpoint.manager;
     report('defect 3, 1,000-OPTIONS burst', r, `refused over limit ${m.stats.refusedOverLimit}`);
-    // Not 1: loopback drops some probe datagrams while the kernel buffer is full of the burst itself.
-    expect(r.rate).toBeGreaterThanOrEqual(0.8);
+    // The probe retransmits (Timer E), so datagrams the kernel drops during the burst do not count; margin for a loaded box.
+    expect(r.rate).toBeGreaterThanOrEqual(0.9);
     expect(m.stats.refusedOverLimit).toBe(0);
     // Timer J (3.2 s) ends every completed transaction: the table, heap and descriptors return to baseline.
     expect(await eventually(() => m.size === 0, 5_000)).toBe(true);
@@ -81,7 +81,7 @@ describe('issue 9 defect 3: the transaction table cannot be filled by one source
     const r = await probe.stop();
     const m = server.endpoint.manager;
     report('defect 3, 1,000 INVITEs left ringing', r, `attacker got ${answers.get(503) ?? 0} × 503, live transactions ${m.size}`);
-    expect(r.rate).toBeGreaterThanOrEqual(0.8); // see above: the burst itself costs some datagrams
+    expect(r.rate).toBeGreaterThanOrEqual(0.9);
     expect(answers.get(503) ?? 0).toBeGreaterThanOrEqual(500);
     expect(m.size).toBeLessThanOrEqual(200);
   });
