@@ -146,9 +146,11 @@ describe('RFC 3550 §A.3/§A.8 media figures through a seeded impairment relay',
         expect(d.oracle.decided).toBeGreaterThan(150); // 3.3 s at 50 packets/s, both directions
         expect(Math.abs(d.reported.lossPercent - d.oracle.lossPercent)).toBeLessThanOrEqual(0.3);
         if (c.checkJitter) {
+          // Against the delays as the relay applied them on the wire (its send times): an event-loop stall
+          // on a loaded machine delays the relay's sends and the receiver alike, so it is in both figures.
           expect(d.impaired.injectedJitterMs).toBeGreaterThan(10);
-          expect(d.jitterMs).toBeGreaterThanOrEqual(0.7 * d.impaired.injectedJitterMs);
-          expect(d.jitterMs).toBeLessThanOrEqual(1.3 * d.impaired.injectedJitterMs);
+          expect(d.jitterMs).toBeGreaterThanOrEqual(0.7 * d.impaired.sentJitterMs);
+          expect(d.jitterMs).toBeLessThanOrEqual(1.3 * d.impaired.sentJitterMs);
         }
         // Each lost packet is played out concealed (halved: one may fall where the buffer was shrinking anyway).
         const lost = d.reported.packetsLost;

@@ -104,9 +104,12 @@ export interface RtpOracle {
    * probation, to the highest delivered), over the packets expected in that window.
    */
   readonly lossPercent: number;
-  /** RFC 3550 §A.8 interarrival jitter of the delays the relay applied (scheduled departure), ms. */
+  /** RFC 3550 §A.8 interarrival jitter of the delays the model drew (scheduled departures), ms. */
   readonly injectedJitterMs: number;
-  /** The same with the relay's actual send times (timer lateness included), ms. */
+  /**
+   * The same with the relay's actual send times: the delays as applied on the wire, timer lateness and
+   * event-loop stalls included (what a receiver in the same process must see), ms.
+   */
   readonly sentJitterMs: number;
 }
 
