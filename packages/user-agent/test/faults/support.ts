@@ -31,8 +31,6 @@ export interface ImpairedPair {
   readonly target: string;
   /** Every media datagram event, per stream. */
   readonly mediaLog: RelayEvent[];
-  /** Every SIP datagram event. */
-  readonly sipLog: RelayEvent[];
   /** Closes both user agents, then the proxy. */
   close(): Promise<void>;
 }
@@ -43,7 +41,7 @@ export interface ImpairedPair {
  */
 export async function impairedPair(
   seed: number,
-  proxyOptions: Omit<SipImpairmentProxyOptions, 'target' | 'seed' | 'observeSignalling' | 'observeMedia'> = {},
+  proxyOptions: Omit<SipImpairmentProxyOptions, 'target' | 'seed' | 'observeMedia'> = {},
   ua: { readonly caller?: Partial<UserAgentOptions>; readonly callee?: Partial<UserAgentOptions> } = {},
 ): Promise<ImpairedPair> {
   const callee = await testAgent({ ...ua.callee, media: { srtp: 'off', ...ua.callee?.media } });
@@ -58,13 +56,11 @@ export async function impairedPair(
     });
   });
   const mediaLog: RelayEvent[] = [];
-  const sipLog: RelayEvent[] = [];
   const port = callee.addresses.find((a) => a.protocol === 'udp')!.port;
   const proxy = await SipImpairmentProxy.open({
     ...proxyOptions,
     seed,
     target: { address: '127.0.0.1', port },
-    observeSignalling: (e) => sipLog.push(e),
     observeMedia: (e) => mediaLog.push(e),
   });
   return {
@@ -74,7 +70,6 @@ export async function impairedPair(
     inbound,
     target: `sip:echo@127.0.0.1:${proxy.address.port}`,
     mediaLog,
-    sipLog,
     close: async () => {
       await Promise.all([caller.close(), callee.close()]);
       await proxy.close();
