@@ -21,5 +21,5 @@ export { generateDtmf, dtmfFrequencies, DTMF_ROW_HZ, DTMF_COLUMN_HZ, DTMF_KEYPAD
 export type { DtmfDigit, GenerateDtmfOptions } from './dtmf.js';
 export { DtmfDetector, DTMF_BLOCK_SAMPLES_8K } from './dtmf-detector.js';
 export type { DtmfDetectorOptions, DtmfEvent } from './dtmf-detector.js';
-export { generateChirp, crossCorrelate, Fft, MAX_FFT_SIZE, DEFAULT_MAX_LAG_MS } from './analysis/index.js';
-export type { ChirpOptions, CrossCorrelateOptions, CrossCorrelation, PcmSamples } from './analysis/index.js';
+export { generateChirp, crossCorrelate, correlatePieces, Fft, MAX_FFT_SIZE, DEFAULT_MAX_LAG_MS } from './analysis/index.js';
+export type { ChirpOptions, CrossCorrelateOptions, CrossCorrelation, PcmSamples, CorrelatePiecesOptions, PieceCorrelation } from './analysis/index.js';

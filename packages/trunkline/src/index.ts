@@ -51,9 +51,15 @@ export type {
   EndReason,
   AnswerOptions,
   HangupOptions,
+  CallMediaChoices,
   CallUui,
   UuiInput,
 } from '@trunkline/user-agent';
+
+/** `call.audio` (read the peer, write ours, `clear()` for barge-in, `mark()`), the stereo call recorder, media errors. */
+export { CallAudio, StereoWavRecorder, CallMediaError } from '@trunkline/user-agent';
+/** Audio frames, per-call media figures and the recording tap. */
+export type { AppSampleRate, CallAudioFrame, MediaMetrics, MediaDrops, OneWayAudio, RecordingTap, CallMediaErrorCode } from '@trunkline/user-agent';
 
 /**
  * `CallFailedError`: a call could not be placed or answered (stable `code`
@@ -84,3 +90,14 @@ export type { WavAudio } from '@trunkline/codecs';
 export { parseUui, formatUui, uuiFromText, textFromUui, uuiFromKeyValues, keyValuesFromUui } from '@trunkline/uui';
 /** A decoded User-to-User value. */
 export type { UuiData, UuiKeyValue } from '@trunkline/uui';
+
+// ---- The echo endpoint and the trunk test caller ------------------------------------
+
+/** The echo endpoint (`trunkline echo`) as a library: answers every call and sends its audio back. */
+export { startEchoEndpoint, type EchoEndpoint, type EchoEndpointHooks } from './echo/echo-endpoint.js';
+/** The trunk test caller (`trunkline call`) as a library: dial, play a chirp, judge the echo. */
+export { runTestCall, runTestCalls, transportOf } from './caller/test-call.js';
+/** Command-line parsing, the caller's verdict and the output formats. */
+export * from './cli/index.js';
+/** The self-signed TLS certificate kept in a state directory. */
+export * from './cert/index.js';

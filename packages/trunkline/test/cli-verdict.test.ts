@@ -146,6 +146,7 @@ describe('judgeCall: FAIL reasons a person can act on', () => {
     ['nothing sent', { packetsSent: 0 }, /^audio one way only: nothing sent \(248 packets received\)/],
     ['no audio at all', { packetsSent: 0, packetsReceived: 0, echo: null }, /^no audio either way/],
     ['no echo', { echo: { peak: 0.03, lagMs: 12 } }, /^no echo: correlation 0.03 < 0.9: the peer sends audio, but not ours back$/],
+    ['no echo, piece by piece either', { echo: { peak: 0.05, lagMs: 12, pieceMedian: 0.04 } }, /^no echo: correlation 0.05 < 0.9: the peer sends audio, but not ours back$/],
     ['echo not recorded', { echo: null }, /^no echo measured/],
     ['SRTP mandatory, answered plain', { srtpSuite: null }, /^SRTP was required but the call ran plain RTP/],
     [
@@ -336,5 +337,13 @@ describe('echo endpoint output', () => {
     expect(banner).toContain('  trunkline call sip:echo@203.0.113.10:5060\n');
     expect(banner).toContain('  trunkline call sip:echo@203.0.113.10:5060;transport=tcp\n');
     expect(banner).toContain('  trunkline call sips:echo@203.0.113.10:5061 --srtp mandatory --ca /var/lib/trunkline/tls-cert.pem\n');
+  });
+});
+
+describe('echo that slipped in time', () => {
+  it('passes on the piece-by-piece median and says the whole correlation fell', () => {
+    const v = judgeCall({ ...GOOD, echo: { peak: 0.66, lagMs: 20, pieceMedian: 0.998 } });
+    expect(v.verdict).toBe('PASS');
+    expect(v.checks.find((c) => c.name === 'echo')?.detail).toBe('correlation 0.998 piece by piece (0.66 whole: the echo slipped in time on the way), round trip 20 ms');
   });
 });

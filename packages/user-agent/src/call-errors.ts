@@ -41,6 +41,8 @@ export interface CallFailedDetails {
   readonly reasonPhrase?: string | null;
   /** The response's Reason header (RFC 3326), as received. */
   readonly reasonHeader?: string | null;
+  /** The response's Warning header values (RFC 3261 §20.43), as received. */
+  readonly warnings?: readonly string[];
   readonly cause?: unknown;
 }
 
@@ -59,6 +61,8 @@ export class CallFailedError extends TrunklineError<CallFailedCode> {
   readonly reasonPhrase: string | null;
   /** The final response's Reason header (RFC 3326), or null. */
   readonly reasonHeader: string | null;
+  /** The final response's Warning header values (RFC 3261 §20.43; e.g. `302 sbc "SRTP required"`), as received. */
+  readonly warnings: readonly string[];
 
   constructor(code: CallFailedCode, message: string, details: CallFailedDetails = {}) {
     super(code, message, {
@@ -68,6 +72,7 @@ export class CallFailedError extends TrunklineError<CallFailedCode> {
     this.status = details.status ?? null;
     this.reasonPhrase = details.reasonPhrase ?? null;
     this.reasonHeader = details.reasonHeader ?? null;
+    this.warnings = details.warnings ?? [];
   }
 }
 

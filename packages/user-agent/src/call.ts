@@ -24,7 +24,7 @@ import type { SignallingTransport } from '@trunkline/sdp';
 import { CallMachine, type CallEffect, type CallEnd, type CallInput, type CallState, type EndReason } from './call-state.js';
 import { CallFailedError, CallStateError, failedCodeForStatus, type CallFailedCode } from './call-errors.js';
 import { readUui, uuiHeaderValues, type CallUui, type UuiInput } from './call-uui.js';
-import type { CallAudio, CallMedia, MediaMetrics } from './media/index.js';
+import type { CallAudio, CallMedia, MediaMetrics, RecordingTap } from './media/index.js';
 import { answerSdp, readAnswer, type PendingOffer } from './negotiation.js';
 import { ACCEPTED_TYPES, ALLOWED_METHODS, dialogFlow } from './sip-helpers.js';
 import type { LogEntry, ResolvedUserAgentOptions } from './user-agent-options.js';
@@ -63,6 +63,10 @@ export interface CallEndedEvent extends CallEnd {
   readonly uui: readonly CallUui[];
   /** Final copy of the metrics. */
   readonly metrics: CallMetrics;
+  /** Status of the response to our BYE, when we sent one and it was answered (RFC 3261 §15.1.1); else null. */
+  readonly byeStatus: number | null;
+  /** Its reason phrase, or null. */
+  readonly byeReason: string | null;
 }
 
 /** Typed events of a {@link Call}. */
@@ -91,8 +95,20 @@ export interface HangupOptions {
   readonly uui?: UuiInput | readonly UuiInput[];
 }
 
+/** Per-call media choices, for {@link Call.answer} and `UserAgent.invite`. */
+export interface CallMediaChoices {
+  /** Recording tap: both directions as decoded PCM at the app's rate (e.g. a `StereoWavRecorder`). Default: none. */
+  readonly record?: RecordingTap;
+  /**
+   * Echo endpoints: send every received RTP packet straight back (see
+   * `CallMedia.reflect`); audio written to `call.audio` is then not sent.
+   * Default false.
+   */
+  readonly reflect?: boolean;
+}
+
 /** Options of {@link Call.answer}. */
-export interface AnswerOptions {
+export interface AnswerOptions extends CallMediaChoices {
   /** Extra header fields for the 2xx. Default: none. */
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -107,7 +123,7 @@ export interface CallHost {
   via(protocol: SipProtocol): string;
   /** Our Contact header value for `protocol`. */
   contact(protocol: SipProtocol): string;
-  openMedia(): Promise<CallMedia>;
+  openMedia(choices: CallMediaChoices): Promise<CallMedia>;
   /** Route in-dialog requests of `id` to `call`. */
   bindDialog(call: Call, id: DialogId): void;
   /** The call ended: forget it. */
@@ -222,6 +238,12 @@ export class Call extends EventEmitter<CallEvents> {
   #remoteReason: string | null = null;
   /** The reason phrase of the final non-2xx that ended an outbound attempt. */
   #finalReasonPhrase: string | null = null;
+  /** Its Warning header values (RFC 3261 §20.43). */
+  #finalWarnings: readonly string[] = [];
+  /** Why an outbound attempt got no response at all (the transport's error), for `CallFailedError.cause`. */
+  #failureCause: unknown = undefined;
+  /** The response to our BYE (RFC 3261 §15.1.1), once it came. */
+  #byeResponse: { readonly status: number; readonly reason: string } | null = null;
   #remoteUui: CallUui[] = [];
   readonly #established: Promise<void>;
   #resolveEstablished!: () => void;
@@ -272,6 +294,18 @@ export class Call extends EventEmitter<CallEvents> {
   /** The signalling transport of the INVITE. */
   get transport(): SipProtocol {
     return this.#transport;
+  }
+
+  /**
+   * The peer's signalling address as `host:port` (`[v6]:port`): where the
+   * INVITE came from (inbound) or went to (outbound); empty before an
+   * outbound INVITE is sent.
+   */
+  get remote(): string {
+    const flow = this.#inbound?.flow ?? this.#outbound?.flow;
+    if (flow === undefined) return '';
+    const host = flow.address.includes(':') ? `[${flow.address}]` : flow.address;
+    return `${host}:${flow.port}`;
   }
 
   /** The current state. */
@@ -564,6 +598,7 @@ export class Call extends EventEmitter<CallEvents> {
     if (response.status >= 300) {
       this.#remoteReason = response.headers.get('Reason') ?? null;
       this.#finalReasonPhrase = response.reason;
+      this.#finalWarnings = response.headers.getAll('Warning');
       this.#feed({ type: 'failed', status: response.status, reason: 'rejected' });
       return;
     }
@@ -597,8 +632,9 @@ export class Call extends EventEmitter<CallEvents> {
     this.#feed({ type: 'answered' });
   }
 
-  /** @internal Outbound: no final response (Timer B) or a transport error. */
-  onNoAnswer(reason: 'timeout' | 'unreachable'): void {
+  /** @internal Outbound: no final response (Timer B) or a transport error (`cause`: the transport's error, e.g. a TLS certificate failure). */
+  onNoAnswer(reason: 'timeout' | 'unreachable', cause?: unknown): void {
+    this.#failureCause = cause;
     this.#feed({ type: 'failed', status: null, reason });
   }
 
@@ -743,9 +779,18 @@ export class Call extends EventEmitter<CallEvents> {
         status: end.status,
         reasonPhrase: this.#finalReasonPhrase,
         reasonHeader: this.#remoteReason,
+        warnings: this.#finalWarnings,
+        ...(this.#failureCause === undefined ? {} : { cause: this.#failureCause }),
       }),
     );
-    const event: CallEndedEvent = { ...end, reasonHeader: this.#remoteReason, uui: this.#remoteUui, metrics: this.metrics };
+    const event: CallEndedEvent = {
+      ...end,
+      reasonHeader: this.#remoteReason,
+      uui: this.#remoteUui,
+      metrics: this.metrics,
+      byeStatus: this.#byeResponse?.status ?? null,
+      byeReason: this.#byeResponse?.reason ?? null,
+    };
     this.#host.release(this, end);
     this.#host.publish({ type: 'ended', callId: this.callId, by: end.by, reason: end.reason, status: end.status });
     this.#safeEmit('ended', event);
@@ -757,7 +802,7 @@ export class Call extends EventEmitter<CallEvents> {
   async #answer(inb: Inbound, options: AnswerOptions): Promise<void> {
     let media: CallMedia;
     try {
-      media = await this.#host.openMedia();
+      media = await this.#host.openMedia(options);
     } catch (e) {
       // No RTP port: 503 (RFC 3261 §21.5.4).
       this.#log('error', 'no media port for the call', e);
@@ -881,6 +926,7 @@ export class Call extends EventEmitter<CallEvents> {
       const { request, dialog: next } = createInDialogRequest(dialog, 'BYE', { via: this.#host.via(this.transport), headers });
       this.#dialog = terminateDialog(next);
       const response = await this.#request(request, next);
+      this.#byeResponse = { status: response.status, reason: response.reason };
       if (response.status >= 300) this.#log('info', `BYE answered ${response.status}`);
     } catch (e) {
       if (!(e instanceof ClientTransactionError)) this.#log('warn', 'BYE failed', e);

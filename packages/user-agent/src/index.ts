@@ -6,7 +6,21 @@
  */
 export { createUserAgent, UserAgent, CALL_CHANNEL, LOG_CHANNEL, type UserAgentEvents, type InviteOptions, type UserAgentStats, type UserAgentAddress } from './user-agent.js';
 export type { UserAgentOptions, TransportConfig, MediaPolicy, LogEntry, UserAgentTimers } from './user-agent-options.js';
-export { Call, type CallParty, type CallMetrics, type CallEndedEvent, type CallEvents, type HangupOptions, type AnswerOptions } from './call.js';
+export { Call, type CallParty, type CallMetrics, type CallEndedEvent, type CallEvents, type HangupOptions, type AnswerOptions, type CallMediaChoices } from './call.js';
 export type { CallState, CallEnd, EndReason } from './call-state.js';
 export { CallFailedError, CallStateError, failedCodeForStatus, type CallFailedCode, type CallFailedDetails } from './call-errors.js';
 export type { CallUui, UuiInput } from './call-uui.js';
+export { CallAudio, StereoWavRecorder, CallMediaError } from './media/index.js';
+export type {
+  AppSampleRate,
+  CallAudioFrame,
+  MediaMetrics,
+  MediaDrops,
+  OneWayAudio,
+  RecordingTap,
+  StereoWavRecorderOptions,
+  MediaDirectionTag,
+  CallMediaErrorCode,
+} from './media/index.js';
+// In-call and trunk features (RFC 4028 session timers, REGISTER, trunk keep-alive, SIP INFO DTMF).
+export * from './features/index.js';

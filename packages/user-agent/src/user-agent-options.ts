@@ -47,6 +47,13 @@ export interface MediaPolicy {
   readonly mediaTimeoutMs?: number;
   /** End the call with BYE on a media timeout. Default true. */
   readonly hangupOnMediaTimeout?: boolean;
+  /**
+   * Receive jitter buffer bounds (ms) and packet bound. Default: adaptive
+   * (see rtp-srtp's `JitterBuffer`). A fixed delay (`minDelayMs` =
+   * `initialDelayMs` = `maxDelayMs`) never stretches or shrinks time, which
+   * measuring tools such as the test caller want.
+   */
+  readonly jitter?: { readonly minDelayMs?: number; readonly initialDelayMs?: number; readonly maxDelayMs?: number; readonly maxPackets?: number };
 }
 
 /** A log record given to {@link UserAgentOptions.logger}. */
@@ -115,7 +122,7 @@ export interface ResolvedUserAgentOptions {
   readonly tlsClient: TlsClientOptions | undefined;
   readonly rtpPorts: readonly [number, number];
   readonly rtpHost: string;
-  readonly media: Required<Omit<MediaPolicy, 'suites'>> & { readonly suites: readonly SrtpProfile[] | undefined };
+  readonly media: Required<Omit<MediaPolicy, 'suites' | 'jitter'>> & { readonly suites: readonly SrtpProfile[] | undefined; readonly jitter: MediaPolicy['jitter'] };
   readonly allow: AllowList | null;
   readonly refuse: 'reject' | 'drop';
   readonly maxCalls: number;
@@ -181,6 +188,7 @@ export function resolveUserAgentOptions(o: UserAgentOptions): ResolvedUserAgentO
       sendSilence: m.sendSilence ?? true,
       mediaTimeoutMs: int('options.media.mediaTimeoutMs', m.mediaTimeoutMs, 30_000, 0),
       hangupOnMediaTimeout: m.hangupOnMediaTimeout ?? true,
+      jitter: m.jitter,
     },
     allow: o.allow === undefined ? null : new AllowList(o.allow),
     refuse,

@@ -26,7 +26,7 @@ import {
   type TransportMessageEvent,
 } from '@trunkline/transaction-layer';
 import type { SignallingTransport } from '@trunkline/sdp';
-import { Call, capabilityHeaders, failureCode, type CallHost } from './call.js';
+import { Call, capabilityHeaders, failureCode, type CallHost, type CallMediaChoices } from './call.js';
 import { CallFailedError, type CallFailedCode } from './call-errors.js';
 import type { CallEnd } from './call-state.js';
 import { uuiHeaderValues, type UuiInput } from './call-uui.js';
@@ -50,7 +50,7 @@ export interface UserAgentEvents {
 }
 
 /** Options of {@link UserAgent.invite}. */
-export interface InviteOptions {
+export interface InviteOptions extends CallMediaChoices {
   /** From (name-addr or URI). Default `<sip:USER@PUBLIC_ADDRESS>`. */
   readonly from?: string;
   /** Extra header fields for the INVITE. Default: none. */
@@ -172,7 +172,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       },
       via: (protocol) => viaValue(protocol, this.#transport.viaSentBy(protocol as 'udp' | 'tcp' | 'tls')),
       contact: (protocol) => this.#contact(protocol),
-      openMedia: () => this.#openMedia(),
+      openMedia: (choices) => this.#openMedia(choices),
       bindDialog: (call, id) => this.#byDialog.set(dialogKey(id), call),
       release: (call, end) => this.#release(call, end),
       log: (entry) => this.#log(entry),
@@ -332,7 +332,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     }
     let media: CallMedia;
     try {
-      media = await this.#openMedia();
+      media = await this.#openMedia(d.options);
     } catch (e) {
       this.#log({ level: 'error', message: 'no media port for the call', callId: call.callId, error: e });
       call.onNoAnswer('unreachable');
@@ -380,7 +380,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
           }
         }
         this.#log({ level: 'info', message: `INVITE failed: ${(e as Error).message}`, callId: call.callId });
-        call.onNoAnswer(timeout ? 'timeout' : 'unreachable');
+        call.onNoAnswer(timeout ? 'timeout' : 'unreachable', e instanceof Error && e.cause !== undefined ? e.cause : e);
         return;
       }
       const status = response.status;
@@ -625,16 +625,20 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     }
   }
 
-  async #openMedia(): Promise<CallMedia> {
+  async #openMedia(choices: CallMediaChoices): Promise<CallMedia> {
     const m = this.#options.media;
-    return CallMedia.open({
+    const media = await CallMedia.open({
       ports: this.#ports,
       sampleRate: m.sampleRate,
       maxQueuedMs: m.maxQueuedMs,
       maxReadFrames: m.maxReadFrames,
       sendSilence: m.sendSilence,
       mediaTimeoutMs: m.mediaTimeoutMs,
+      ...(m.jitter === undefined ? {} : { jitter: m.jitter }),
+      ...(choices.record === undefined ? {} : { record: choices.record }),
     });
+    media.reflect = choices.reflect ?? false;
+    return media;
   }
 
   // ---------------------------------------------------------------- addressing

@@ -74,7 +74,9 @@ export function typeCheckReadme(packageDir: string): { blocks: number; diagnosti
     const scope = join(app, 'node_modules', '@trunkline');
     mkdirSync(scope, { recursive: true });
     for (const name of readdirSync(join(repoRoot, 'packages'))) {
-      symlinkSync(join(repoRoot, 'packages', name), join(scope, name), 'dir');
+      // Linked under the package's own name: `@trunkline/x`, or unscoped (the `trunkline` umbrella).
+      const own = (JSON.parse(readFileSync(join(repoRoot, 'packages', name, 'package.json'), 'utf8')) as { name: string }).name;
+      symlinkSync(join(repoRoot, 'packages', name), own.startsWith('@trunkline/') ? join(scope, name) : join(app, 'node_modules', own), 'dir');
     }
     const files = blocks.map((b, i) => {
       const file = join(app, `block-${i}.ts`);

@@ -8,3 +8,5 @@ export { generateChirp } from './chirp.js';
 export type { ChirpOptions } from './chirp.js';
 export { crossCorrelate, DEFAULT_MAX_LAG_MS } from './cross-correlation.js';
 export type { CrossCorrelateOptions, CrossCorrelation, PcmSamples } from './cross-correlation.js';
+export { correlatePieces } from './piecewise-correlation.js';
+export type { CorrelatePiecesOptions, PieceCorrelation } from './piecewise-correlation.js';

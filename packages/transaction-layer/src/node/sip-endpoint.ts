@@ -117,6 +117,8 @@ interface Pending {
   detach: (() => void) | null;
   provisional: boolean;
   cancelWanted: boolean;
+  /** The transport's error when a send failed (a refused connection, a TLS certificate error): the rejection's `cause`. */
+  sendError?: unknown;
 }
 
 const NO_OPTIONS: RequestOptions = Object.freeze({});
@@ -324,8 +326,11 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
         // A response is routed by the request it answers (§18.2.2), whose top Via is decoded already.
         const to = out.message.isRequest ? out.flow : responseFlow(this.answered(out.message, out.transactionId), out.flow);
         const id = out.transactionId;
-        this.transport.post(out.message, to, () => {
-          if (id !== null) this.run(this.manager.transportError(id, this.now()));
+        this.transport.post(out.message, to, (error) => {
+          if (id === null) return;
+          const p = this.pending.get(id);
+          if (p !== undefined) p.sendError = error;
+          this.run(this.manager.transportError(id, this.now()));
         });
         return;
       }
@@ -373,7 +378,8 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
         const p = this.pending.get(out.transactionId);
         if (p) {
           const code = out.type === 'timeout' ? 'TRANSACTION_TIMEOUT' : 'TRANSACTION_TRANSPORT_ERROR';
-          this.fail(p, new ClientTransactionError(code, `${p.request.method} ${out.type === 'timeout' ? `timed out (Timer ${out.timer})` : 'could not be sent'}`));
+          const why = out.type === 'timeout' ? `timed out (Timer ${out.timer})` : `could not be sent${p.sendError instanceof Error ? `: ${p.sendError.message}` : ''}`;
+          this.fail(p, new ClientTransactionError(code, `${p.request.method} ${why}`, p.sendError === undefined ? {} : { cause: p.sendError }));
         } else {
           const failure = { transactionId: out.transactionId, reason: out.type === 'timeout' ? ('timeout' as const) : ('transport-error' as const) };
           this.callback('a server-failure listener', () => this.emit('server-failure', failure));

@@ -68,7 +68,16 @@ export interface CallFacts {
   /** RTP packets we received (and, with SRTP, authenticated). */
   readonly packetsReceived: number;
   /** Cross-correlation of the chirp sent with what came back, or null when nothing was recorded. */
-  readonly echo: { readonly peak: number; readonly lagMs: number } | null;
+  readonly echo: {
+    readonly peak: number;
+    readonly lagMs: number;
+    /**
+     * Median correlation of the chirp's pieces (250 ms), each at its own lag,
+     * when measured: an echo path that slipped in time (a frame dropped or
+     * inserted on the way) keeps a high median while `peak` falls.
+     */
+    readonly pieceMedian?: number;
+  } | null;
   /** RFC 3550 §6.4.1 cumulative loss, percent. */
   readonly lossPercent: number | null;
   /** RFC 3550 §6.4.1 interarrival jitter, ms. */
@@ -196,7 +205,14 @@ function audioCheck(facts: CallFacts): VerdictCheck {
 function echoCheck(facts: CallFacts, thresholds: VerdictThresholds): VerdictCheck {
   if (facts.packetsReceived === 0) return { name: 'echo', ok: null, detail: 'nothing to correlate' };
   if (facts.echo === null) return { name: 'echo', ok: false, detail: 'no echo measured: nothing was recorded' };
-  const { peak, lagMs } = facts.echo;
+  const { peak, lagMs, pieceMedian } = facts.echo;
+  if (peak < thresholds.minCorrelation && pieceMedian !== undefined && pieceMedian >= thresholds.minCorrelation) {
+    return {
+      name: 'echo',
+      ok: true,
+      detail: `correlation ${fixed(pieceMedian, 3)} piece by piece (${fixed(peak, 2)} whole: the echo slipped in time on the way), round trip ${Math.round(lagMs)} ms`,
+    };
+  }
   if (peak < thresholds.minCorrelation) {
     return {
       name: 'echo',

@@ -210,6 +210,10 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   #jitterPrev = { late: 0, duplicate: 0, dropped: 0 };
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Reflect mode (see {@link CallMedia.reflect}) and its timestamp offset (ours − peer's), fixed per peer SSRC. */
+  #reflect = false;
+  #reflectSsrc: number | undefined;
+  #reflectOffset = 0;
 
   /** Allocates the port pair; nothing is sent or accepted until {@link start}. */
   static async open(options: CallMediaOptions): Promise<CallMedia> {
@@ -364,6 +368,25 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   }
 
   /** Live quality figures (a fresh snapshot on each read). */
+  /**
+   * Reflect mode, for echo endpoints: every RTP packet received (audio and
+   * RFC 4733 events) is sent straight back as it arrives — same payload and
+   * marker, our SSRC and sequence numbers, its timestamp mapped onto our media
+   * clock so gaps and timing are kept (RFC 3550 §5.1). Nothing is queued or
+   * paced, so the echo adds no delay beyond the packet's own processing and
+   * cannot be warped by the jitter buffer or timer stalls. While it is on,
+   * audio written to {@link CallAudio} is not sent (the app still reads).
+   */
+  get reflect(): boolean {
+    return this.#reflect;
+  }
+
+  set reflect(on: boolean) {
+    if (typeof on !== 'boolean') throw new TypeError('reflect must be a boolean');
+    this.#reflect = on;
+    this.#reflectSsrc = undefined;
+  }
+
   get metrics(): MediaMetrics {
     const s = this.#stats.snapshot();
     const j = this.#jitter?.stats;
@@ -468,6 +491,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   }
 
   #send(now: number): void {
+    // Reflect mode: what we send is what arrives (#reflectPacket), on the peer's timing.
+    if (this.#reflect) return;
     const n = this.#frameSamples;
     if (!this.#canSend || this.#socket.remote === undefined) {
       // Held: queued audio waits; the media clock runs on (RFC 3550 §5.1).
@@ -663,6 +688,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     this.#timedOut = false;
     const media = this.#media;
     if (media === undefined) return;
+    if (this.#reflect) this.#reflectPacket(packet, now);
     if (packet.payloadType === media.telephoneEventPayloadType) {
       this.#lastEventAt = now;
       let event: TelephoneEvent;
@@ -684,6 +710,37 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     }
     if (this.#canReceive) this.#jitter?.push(packet, now);
   };
+
+  /** Sends `packet` back at once (reflect mode): only our codec's and telephone-event payload types. */
+  #reflectPacket(packet: RtpPacket, now: number): void {
+    const media = this.#media!;
+    const codec = this.#codec!;
+    const audio = packet.payloadType === codec.payloadType;
+    if (!audio && packet.payloadType !== media.telephoneEventPayloadType) return;
+    if (!this.#canSend || this.#socket.remote === undefined) return;
+    if (this.#reflectSsrc !== packet.ssrc) {
+      // A new source (or the first packet): continue our media clock from here.
+      this.#reflectSsrc = packet.ssrc;
+      this.#reflectOffset = (this.#seq.nextTimestamp - packet.timestamp) >>> 0;
+    }
+    const p = this.#packet;
+    const h = this.#seq.nextWithTimestamp((packet.timestamp + this.#reflectOffset) >>> 0);
+    p.payloadType = packet.payloadType;
+    p.marker = packet.marker;
+    p.sequenceNumber = h.sequenceNumber;
+    p.timestamp = h.timestamp;
+    p.payload = packet.payload;
+    this.#socket.sendRtp(p);
+    p.payloadType = codec.payloadType;
+    if (audio) {
+      this.#seq.skip(Math.max(0, (h.timestamp + packet.payload.length - this.#seq.nextTimestamp) | 0));
+      this.#oneWay?.onSent(now, true);
+      // The recording tap takes frames of our ptime (a peer with another ptime is not recorded outbound).
+      if (this.#record !== undefined && packet.payload.length === this.#outDecoded.length) {
+        this.#tap('out', this.#outUp!.process(codec.decode(packet.payload, this.#outDecoded), this.#outUpBuffer));
+      }
+    }
+  }
 
   #onDropped = (reason: MediaDropReason): void => {
     if (reason === 'unprotect') this.#dropUnprotect++;

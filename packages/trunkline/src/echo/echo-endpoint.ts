@@ -1,0 +1,169 @@
+/**
+ * The echo endpoint: a user agent that answers every call and sends the
+ * caller's audio (and DTMF) straight back — the far end of a trunk's
+ * connectivity test (see docs/architecture.md and the trunk profile).
+ *
+ * @module
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createUserAgent, StereoWavRecorder, type Call, type CallEndedEvent, type TransportConfig, type UserAgent, type UserAgentAddress } from '@trunkline/user-agent';
+import { loadOrCreateCertificate, type StoredCertificate } from '../cert/index.js';
+import type { EchoOptions } from '../cli/index.js';
+import type { EchoCallSummary, EchoBannerFacts } from '../cli/index.js';
+
+/** Notifications of a running {@link EchoEndpoint}. */
+export interface EchoEndpointHooks {
+  /** A call ended: one summary per call (answered or not). */
+  readonly onCall?: (summary: EchoCallSummary) => void;
+  /** A contained failure (recording could not be written, ...). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A running echo endpoint. */
+export interface EchoEndpoint extends AsyncDisposable {
+  /** The user agent underneath (stats, addresses). */
+  readonly ua: UserAgent;
+  /** What the start-up banner shows. */
+  readonly banner: EchoBannerFacts;
+  /**
+   * Stops accepting (new INVITEs get 503), ends every call with BYE and
+   * releases every socket. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+async function tlsMaterial(options: EchoOptions): Promise<{ cert: string; key: string; stored: StoredCertificate | null; certPath: string }> {
+  if (options.certFile !== undefined && options.keyFile !== undefined) {
+    return { cert: await readFile(options.certFile, 'utf8'), key: await readFile(options.keyFile, 'utf8'), stored: null, certPath: options.certFile };
+  }
+  const stored = await loadOrCreateCertificate({
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+    hosts: options.publicAddress === undefined ? [] : [options.publicAddress],
+  });
+  return { cert: stored.cert, key: stored.key, stored, certPath: stored.certPath };
+}
+
+/**
+ * Starts an echo endpoint as `options` say (the parsed `trunkline echo`
+ * flags): listeners, certificate, SRTP policy, allow-list, ring/reject
+ * behaviour, call limits and recording.
+ *
+ * @param options - parsed echo options (see `parseEchoArgs`)
+ * @param hooks - per-call summaries and contained errors
+ */
+export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpointHooks = {}): Promise<EchoEndpoint> {
+  const transports: TransportConfig[] = [];
+  let tls: Awaited<ReturnType<typeof tlsMaterial>> | null = null;
+  for (const protocol of options.transports) {
+    if (protocol === 'tls') {
+      tls = await tlsMaterial(options);
+      transports.push({ protocol, host: options.bind, port: options.tlsPort, cert: tls.cert, key: tls.key });
+    } else {
+      transports.push({ protocol, host: options.bind, port: options.port });
+    }
+  }
+  const ua = await createUserAgent({
+    transports,
+    ...(options.publicAddress === undefined ? {} : { publicAddress: options.publicAddress }),
+    ...(options.rtpPorts === undefined ? {} : { rtpPorts: options.rtpPorts }),
+    ...(options.maxCalls === undefined ? {} : { maxCalls: options.maxCalls }),
+    ...(options.allow.length === 0 ? {} : { allow: options.allow }),
+    media: { srtp: options.srtp, allowSdesOverCleartext: options.allowSdesOverCleartext, sampleRate: 8000 },
+    userAgent: 'Trunkline echo',
+    user: 'echo',
+  });
+  const report = (error: unknown): void => {
+    try {
+      hooks.onError?.(error);
+    } catch {
+      // A throwing hook must not take the endpoint down.
+    }
+  };
+  ua.on('call', (call) => {
+    void serveCall(call, options, hooks, report).catch(report);
+  });
+
+  const addresses: readonly UserAgentAddress[] = ua.addresses;
+  const host = options.publicAddress ?? (options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind);
+  const banner: EchoBannerFacts = {
+    listeners: addresses.map((a) => ({ transport: a.protocol, address: a.address, port: a.port })),
+    host,
+    srtp: options.srtp,
+    certPath: tls?.certPath ?? null,
+    fingerprint256: tls?.stored?.fingerprint256 ?? null,
+    certCreated: tls?.stored?.created ?? false,
+  };
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => (closing ??= ua.close());
+  return { ua, banner, close, [Symbol.asyncDispose]: close };
+}
+
+/** Answers one call as the options say, echoes until it ends, then reports it. */
+async function serveCall(call: Call, options: EchoOptions, hooks: EchoEndpointHooks, report: (e: unknown) => void): Promise<void> {
+  const recording = options.recordDir === undefined ? null : new StereoWavRecorder({ sampleRate: 8000 });
+  const ended = call.done;
+  if (options.rejectStatus !== undefined) {
+    call.reject(options.rejectStatus);
+  } else {
+    if (options.ringMs > 0) {
+      call.ring();
+      // Ring, unless the caller gives up first (CANCEL ends the call: 487).
+      await Promise.race([new Promise((r) => setTimeout(r, options.ringMs).unref()), ended]);
+    }
+    if (call.state === 'incoming' || call.state === 'ringing') {
+      try {
+        // Packet-level echo: each RTP packet (audio and RFC 4733 DTMF) goes straight back, at most
+        // one frame later — no jitter buffer or pacer between the caller and its echo.
+        await call.answer({ reflect: true, ...(recording === null ? {} : { record: recording }) });
+      } catch {
+        // Not answered (CANCEL, 488, no ACK): the ended event says why.
+      }
+    }
+    if (call.state === 'established') {
+      const limit = setTimeout(() => void call.hangup({ reason: 'SIP;cause=200;text="max duration"' }), options.maxDurationMs);
+      limit.unref();
+      // The decoded audio is read (and dropped) so the read side stays empty; the echo is reflected.
+      for await (const frame of call.audio) void frame;
+      clearTimeout(limit);
+    }
+  }
+  const end = await ended;
+  if (recording !== null && options.recordDir !== undefined) {
+    try {
+      await mkdir(options.recordDir, { recursive: true });
+      await writeFile(join(options.recordDir, `${safeFileName(call.callId)}.wav`), recording.toWav());
+    } catch (e) {
+      report(e);
+    }
+  }
+  hooks.onCall?.(summarize(call, end));
+}
+
+const safeFileName = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);
+
+function summarize(call: Call, end: CallEndedEvent): EchoCallSummary {
+  const m = end.metrics;
+  const media = m.media;
+  const first = call.uui[0];
+  return {
+    callId: call.callId,
+    from: call.from.uri,
+    to: call.to.uri,
+    transport: call.transport === 'udp' || call.transport === 'tcp' ? call.transport : 'tls',
+    remote: call.remote,
+    uui: first === undefined ? null : first.data,
+    codec: media?.codec ?? null,
+    srtpSuite: media?.srtpSuite ?? null,
+    setupMs: m.setupMs,
+    durationMs: m.durationMs ?? 0,
+    packetsReceived: media?.packetsReceived ?? 0,
+    packetsSent: media?.packetsSent ?? 0,
+    lossPercent: media?.lossPercent ?? null,
+    jitterMs: media?.jitterMs ?? null,
+    rttMs: media?.rttMs ?? null,
+    mos: media?.mos ?? null,
+    oneWay: media !== null && media.oneWayAudio !== 'none',
+    endReason: end.by === undefined ? end.reason : `${end.by}-${end.reason}`,
+  };
+}
