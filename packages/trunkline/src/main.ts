@@ -6,9 +6,10 @@
  */
 import { parseCommandLine, CliUsageError, USAGE_EXIT_CODE, renderEchoBanner, renderEchoCallJson, renderEchoCallText } from './cli/index.js';
 import { renderSummaryJson, renderSummaryText, renderVerdictJson, renderVerdictText, summarizeVerdicts } from './cli/index.js';
-import type { CallOptions, EchoOptions } from './cli/index.js';
+import type { CallOptions, EchoOptions, LoadOptions } from './cli/index.js';
 import { startEchoEndpoint } from './echo/echo-endpoint.js';
 import { runTestCall, runTestCalls } from './caller/test-call.js';
+import { renderLoadProgress, renderLoadResult, runLoad } from './load/index.js';
 
 /** How long SIGINT/SIGTERM waits for calls to end with BYE before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -22,14 +23,25 @@ async function echo(options: EchoOptions): Promise<number> {
   else process.stdout.write(`${JSON.stringify({ event: 'listening', ...endpoint.banner })}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      off();
       const force = setTimeout(resolve, SHUTDOWN_GRACE_MS);
       force.unref();
       void endpoint.close().finally(resolve);
     };
+    // SIGUSR1 (or POST /drain on --metrics-port): new INVITEs get 503, exit 0 once the last call ended.
+    const drain = (): void => void endpoint.drain();
+    const off = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.off('SIGUSR1', drain);
+    };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.on('SIGUSR1', drain);
+    void endpoint.closed.then(() => {
+      off();
+      resolve();
+    });
   });
   return 0;
 }
@@ -48,6 +60,24 @@ async function call(options: CallOptions): Promise<number> {
   return verdicts.every((v) => v.verdict === 'PASS') ? 0 : 1;
 }
 
+async function load(options: LoadOptions): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // Progress goes to stderr (rewritten in place on a terminal), the result to stdout.
+  const tty = process.stderr.isTTY;
+  const result = await runLoad(options, {
+    signal: stop.signal,
+    onProgress: (p) => process.stderr.write(tty ? `\r\x1b[K${renderLoadProgress(p)}` : `${renderLoadProgress(p)}\n`),
+  });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (tty) process.stderr.write('\n');
+  process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : renderLoadResult(result));
+  return result.calls.failed === 0 ? 0 : 1;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const cli = parseCommandLine(argv);
   switch (cli.command) {
@@ -59,7 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'call':
       return call(cli.options);
     case 'load':
-      throw new CliUsageError('trunkline load is not available in this version', 'load');
+      return load(cli.options);
   }
 }
 
