@@ -17,5 +17,5 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export { buildPackages, readmeTsBlocks, typeCheckReadme, type ReadmeBlock, type ReadmeDiagnostic } from './readme-types.js';
+export { buildPackages, readmeTsBlocks, readmeTypeErrors, typeCheckReadme, type ReadmeBlock, type ReadmeDiagnostic } from './readme-types.js';
 export { Baresip, baresipAvailable, type BaresipOptions } from './baresip.js';

@@ -119,3 +119,15 @@ export function typeCheckReadme(packageDir: string): { blocks: number; diagnosti
     rmSync(app, { recursive: true, force: true });
   }
 }
+
+/**
+ * Builds `packageDir` (and what it references), then type-checks its README's
+ * ```ts blocks as a consumer would: the compiler's messages as
+ * `README.md:LINE: message`, or one message when the README has no block.
+ */
+export function readmeTypeErrors(packageDir: string): string[] {
+  buildPackages([packageDir]);
+  const { blocks, diagnostics } = typeCheckReadme(packageDir);
+  if (blocks === 0) return ['README.md: no ```ts block to check'];
+  return diagnostics.map((d) => `README.md:${d.line}: ${d.message}`);
+}
