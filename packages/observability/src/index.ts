@@ -1,0 +1,11 @@
+/**
+ * @trunkline/observability — what operations need from a Trunkline node
+ * behind a SIP load balancer: Prometheus metrics from the user agent's call
+ * records, call records as JSON lines, and an HTTP health/drain endpoint.
+ *
+ * @packageDocumentation
+ */
+export { CallMetricsCollector, type CallMetricsOptions } from './call-metrics.js';
+export { CallRecordWriter, callRecord, type CallRecord, type CallRecordTarget } from './call-record.js';
+export { NodeStatus, healthStatusCode, loadHeaderValue, type NodeHealth, type NodeState, type NodeStatusOptions } from './node-status.js';
+export { startObservabilityServer, LOAD_HEADER, type ObservabilityServer, type ObservabilityServerOptions } from './observability-server.js';
