@@ -73,6 +73,9 @@ describe('trunkline echo (issue 13 flags)', () => {
       maxDurationMs: 3_600_000,
       recordDir: undefined,
       json: false,
+      metricsPort: undefined,
+      callRecords: undefined,
+      drainTimeoutMs: 600_000,
     });
   });
 
@@ -83,6 +86,7 @@ describe('trunkline echo (issue 13 flags)', () => {
         '--rtp-ports', '30000-30999', '--cert', 'c.pem', '--key', 'k.pem', '--state-dir', '/tmp/s', '--srtp', 'MANDATORY',
         '--allow-sdes-over-cleartext', '--allow', '198.51.100.0/24,2001:db8::/32', '--allow', '203.0.113.7', '--ring-ms', '3000',
         '--reject', '486', '--max-calls', '50', '--max-duration', '5m', '--record', 'rec', '--json',
+        '--metrics-port', '9464', '--call-records', '-', '--drain-timeout', '90s',
       ),
     ).toEqual({
       transports: ['udp', 'tls'],
@@ -103,6 +107,9 @@ describe('trunkline echo (issue 13 flags)', () => {
       maxDurationMs: 300_000,
       recordDir: 'rec',
       json: true,
+      metricsPort: 9464,
+      callRecords: '-',
+      drainTimeoutMs: 90_000,
     });
   });
 

@@ -63,7 +63,16 @@ export interface EchoOptions {
   readonly recordDir: string | undefined;
   /** One JSON object per line instead of text. */
   readonly json: boolean;
+  /** Serve `/metrics` (Prometheus), `/health` and `POST /drain` on this loopback port (0 = any free port; default: no server). */
+  readonly metricsPort: number | undefined;
+  /** Append one JSON line per ended call to this file, `-` for stdout (default: no call records). */
+  readonly callRecords: string | undefined;
+  /** Once draining (SIGUSR1 or `POST /drain`), end remaining calls and exit after this long, ms (default {@link DEFAULT_DRAIN_TIMEOUT_MS}). */
+  readonly drainTimeoutMs: number;
 }
+
+/** Default longest drain, ms: after it, calls still up are ended with BYE. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 600_000;
 
 /** Flags of `trunkline echo`. */
 export const ECHO_COMMAND: CommandSpec = {
@@ -91,12 +100,16 @@ export const ECHO_COMMAND: CommandSpec = {
     { name: 'max-duration', type: 'string', value: 'TIME', description: 'hang up calls after this long (seconds, or 90s, 5m, 1h)', defaultText: '1h' },
     { name: 'record', type: 'string', value: 'DIR', description: 'record both directions of each call as WAV files in DIR' },
     { name: 'json', type: 'boolean', description: 'print one JSON object per call instead of text' },
+    { name: 'metrics-port', type: 'string', value: 'N', description: 'serve /metrics (Prometheus), /health and POST /drain on 127.0.0.1:N' },
+    { name: 'call-records', type: 'string', value: 'FILE', description: 'append one JSON line per ended call to FILE (- for stdout)' },
+    { name: 'drain-timeout', type: 'string', value: 'TIME', description: 'draining (SIGUSR1, POST /drain): new calls get 503; exit when the last call ends or after TIME', defaultText: '10m' },
   ],
   examples: [
     'trunkline echo',
     'trunkline echo --public-address 203.0.113.10 --srtp mandatory --allow 198.51.100.0/24',
     'trunkline echo --port 5080 --ring-ms 3000 --json',
     'trunkline echo --reject 486',
+    'trunkline echo --metrics-port 9464 --call-records /var/log/trunkline/calls.jsonl',
   ],
 };
 
@@ -136,6 +149,10 @@ export function parseEchoArgs(argv: readonly string[]): EchoOptions | 'help' {
   const rejectText = given('reject');
   const maxCallsText = given('max-calls');
   const maxDurationText = given('max-duration');
+  const metricsPortText = given('metrics-port');
+  const drainTimeoutText = given('drain-timeout');
+  const callRecords = given('call-records');
+  if (callRecords !== undefined && callRecords.length === 0) throw new CliUsageError('--call-records needs a file name, or - for stdout', 'echo');
   const rejectStatus = rejectText === undefined ? undefined : integerValue(ref('reject'), rejectText, 300, 699);
   const ringMs = ringText === undefined ? 0 : integerValue(ref('ring-ms'), ringText, 0, MAX_RING_MS);
   return {
@@ -157,5 +174,8 @@ export function parseEchoArgs(argv: readonly string[]): EchoOptions | 'help' {
     maxDurationMs: maxDurationText === undefined ? DEFAULT_ECHO_MAX_DURATION_MS : durationMsValue(ref('max-duration'), maxDurationText, 1000, 86_400_000),
     recordDir: given('record'),
     json: booleanValue(values, 'json'),
+    metricsPort: metricsPortText === undefined ? undefined : portValue(ref('metrics-port'), metricsPortText),
+    callRecords,
+    drainTimeoutMs: drainTimeoutText === undefined ? DEFAULT_DRAIN_TIMEOUT_MS : durationMsValue(ref('drain-timeout'), drainTimeoutText, 1000, 86_400_000),
   };
 }

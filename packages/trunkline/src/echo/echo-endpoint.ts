@@ -7,6 +7,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CallMetricsCollector, CallRecordWriter, NodeStatus, startObservabilityServer, type NodeHealth, type ObservabilityServer } from '@trunkline/observability';
 import { createUserAgent, StereoWavRecorder, type Call, type CallEndedEvent, type TransportConfig, type UserAgent, type UserAgentAddress } from '@trunkline/user-agent';
 import { loadOrCreateCertificate, type StoredCertificate } from '../cert/index.js';
 import type { EchoOptions } from '../cli/index.js';
@@ -26,6 +27,20 @@ export interface EchoEndpoint extends AsyncDisposable {
   readonly ua: UserAgent;
   /** What the start-up banner shows. */
   readonly banner: EchoBannerFacts;
+  /** The bound port of `/metrics`, `/health` and `POST /drain` (`--metrics-port`), or null. */
+  readonly metricsPort: number | null;
+  /** Open, busy or draining, with the load (what `/health` serves). */
+  health(): NodeHealth;
+  /**
+   * Drains the node: new INVITEs get 503 with Retry-After (RFC 3261 §21.5.4,
+   * §20.33) so a load balancer fails them over, established calls continue.
+   * Settles once the last call has ended, or after `--drain-timeout` (the
+   * calls left are then ended with BYE); the endpoint is closed either way.
+   * `POST /drain` on the metrics port does the same. Idempotent.
+   */
+  drain(): Promise<void>;
+  /** Settles once the endpoint is closed ({@link close}, or the end of {@link drain}). */
+  readonly closed: Promise<void>;
   /**
    * Stops accepting (new INVITEs get 503), ends every call with BYE and
    * releases every socket. Idempotent.
@@ -80,9 +95,60 @@ export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpoin
       // A throwing hook must not take the endpoint down.
     }
   };
+  const status = new NodeStatus({ activeCalls: () => ua.stats.callsActive, capacity: options.maxCalls ?? DEFAULT_CAPACITY });
+  const metrics = new CallMetricsCollector();
+  metrics.observeUserAgent(ua);
+  const records = options.callRecords === undefined ? null : new CallRecordWriter(options.callRecords, report);
+  let serving = 0;
+  let idle: (() => void) | null = null;
   ua.on('call', (call) => {
-    void serveCall(call, options, hooks, report).catch(report);
+    metrics.trackCall(call);
+    records?.trackCall(call);
+    serving++;
+    void serveCall(call, options, status, hooks, report)
+      .catch(report)
+      .finally(() => {
+        if (--serving === 0) idle?.();
+      });
   });
+  let server: ObservabilityServer | null = null;
+  let draining: Promise<void> | null = null;
+  let closing: Promise<void> | null = null;
+  let onClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => (onClosed = resolve));
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      status.drain();
+      try {
+        await ua.close();
+      } finally {
+        metrics.close();
+        await server?.close();
+        await records?.close();
+        onClosed();
+      }
+    })());
+  const drain = (): Promise<void> =>
+    (draining ??= (async () => {
+      status.drain();
+      if (serving > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => (idle = resolve)),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, options.drainTimeoutMs))),
+        ]);
+        clearTimeout(timer);
+      }
+      await close();
+    })());
+  if (options.metricsPort !== undefined) {
+    try {
+      server = await startObservabilityServer({ port: options.metricsPort, registry: metrics.registry, status, onDrain: () => void drain().catch(report) });
+    } catch (e) {
+      await close();
+      throw e;
+    }
+  }
 
   const addresses: readonly UserAgentAddress[] = ua.addresses;
   const host = options.publicAddress ?? (options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind);
@@ -94,16 +160,20 @@ export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpoin
     fingerprint256: tls?.stored?.fingerprint256 ?? null,
     certCreated: tls?.stored?.created ?? false,
   };
-  let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => (closing ??= ua.close());
-  return { ua, banner, close, [Symbol.asyncDispose]: close };
+  return { ua, banner, metricsPort: server?.port ?? null, health: () => status.health(), drain, closed, close, [Symbol.asyncDispose]: close };
 }
 
+/** The user agent's default `maxCalls`, the capacity `/health` reports without `--max-calls`. */
+const DEFAULT_CAPACITY = 500;
+
 /** Answers one call as the options say, echoes until it ends, then reports it. */
-async function serveCall(call: Call, options: EchoOptions, hooks: EchoEndpointHooks, report: (e: unknown) => void): Promise<void> {
+async function serveCall(call: Call, options: EchoOptions, status: NodeStatus, hooks: EchoEndpointHooks, report: (e: unknown) => void): Promise<void> {
   const recording = options.recordDir === undefined ? null : new StereoWavRecorder({ sampleRate: 8000 });
   const ended = call.done;
-  if (options.rejectStatus !== undefined) {
+  if (status.draining) {
+    // Draining: 503 with Retry-After (the user agent adds it) so a dispatcher fails over (RFC 3261 §21.5.4).
+    call.reject(503);
+  } else if (options.rejectStatus !== undefined) {
     call.reject(options.rejectStatus);
   } else {
     if (options.ringMs > 0) {
