@@ -6,7 +6,7 @@ import type { NegotiatedCodec } from './negotiated-media.js';
 import type { MediaDescription } from './session-description.js';
 
 /** An audio codec name Trunkline can negotiate. */
-export type AudioCodecName = 'PCMU' | 'PCMA';
+export type AudioCodecName = 'PCMU' | 'PCMA' | 'G722';
 
 interface CodecInfo {
   readonly name: AudioCodecName;
@@ -19,19 +19,26 @@ interface CodecInfo {
 const CODECS: Readonly<Record<AudioCodecName, CodecInfo>> = {
   PCMU: { name: 'PCMU', staticPayloadType: 0, clockRate: 8000, channels: 1 },
   PCMA: { name: 'PCMA', staticPayloadType: 8, clockRate: 8000, channels: 1 },
+  // RFC 3551 §4.5.2: G.722 samples at 16 kHz but its RTP clock rate is 8000 (kept from RFC 1890
+  // for compatibility), so `a=rtpmap:9 G722/8000` and timestamps advance 160 per 20 ms.
+  G722: { name: 'G722', staticPayloadType: 9, clockRate: 8000, channels: 1 },
 };
 
-/** Every codec name, in the default preference order. */
-export const AUDIO_CODECS: readonly AudioCodecName[] = Object.freeze(['PCMU', 'PCMA']);
+/** Every codec name Trunkline can negotiate. */
+export const AUDIO_CODECS: readonly AudioCodecName[] = Object.freeze(['PCMU', 'PCMA', 'G722']);
+
+/** The codecs offered and accepted when the options name none: G.711 only, as every trunk has it. */
+export const DEFAULT_AUDIO_CODECS: readonly AudioCodecName[] = Object.freeze(['PCMU', 'PCMA']);
 
 /** Whether `name` is a codec Trunkline can negotiate. */
 export function isAudioCodecName(name: unknown): name is AudioCodecName {
   return typeof name === 'string' && Object.hasOwn(CODECS, name);
 }
 
-/** The payload type we offer a codec with: its static one (RFC 3551 §6). */
-export function offeredPayloadType(name: AudioCodecName): number {
-  return CODECS[name].staticPayloadType;
+/** A codec as we offer it: its static payload type (RFC 3551 §6), RTP clock rate and channels. */
+export function offeredCodec(name: AudioCodecName): NegotiatedCodec {
+  const info = CODECS[name];
+  return { name, payloadType: info.staticPayloadType, clockRate: info.clockRate, channels: info.channels };
 }
 
 /** `a=rtpmap` value of a codec at a payload type. */

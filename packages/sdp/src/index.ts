@@ -23,7 +23,7 @@ export {
   type OfferState,
 } from './offer.js';
 export type { LocalMediaOptions, SrtpPolicy } from './options.js';
-export { AUDIO_CODECS, type AudioCodecName } from './codecs.js';
+export { AUDIO_CODECS, DEFAULT_AUDIO_CODECS, type AudioCodecName } from './codecs.js';
 export { DEFAULT_SUITES } from './sdes.js';
 export { SdpError, type SdpErrorCode } from './sdp-error.js';
 export {

@@ -19,7 +19,7 @@ import {
   type SdesKeyParams,
   type SrtpProfile,
 } from '@trunkline/rtp-srtp';
-import { codecOfPayloadType, offeredPayloadType, SUPPORTED_EVENTS, telephoneEventOf } from './codecs.js';
+import { codecOfPayloadType, offeredCodec, SUPPORTED_EVENTS, telephoneEventOf } from './codecs.js';
 import { intersectDirections, receives, reverseDirection } from './direction.js';
 import { DEFAULT_PTIME, peerMaxptime, remoteEndpoints, sendingPtime } from './media-params.js';
 import type { MediaDirection, NegotiatedCodec, NegotiatedMedia, NegotiatedSrtp } from './negotiated-media.js';
@@ -98,7 +98,7 @@ export function createOffer(options: OfferOptions): CreatedOffer {
     ? local.suiteOrder.map((profile, i) => ({ tag: i + 1, profile, key: generateSdesKeyParams(profile) }))
     : [];
   const proto = local.srtp === 'mandatory' ? 'RTP/SAVP' : 'RTP/AVP';
-  const codecs = local.codecs.map((name): NegotiatedCodec => ({ name, payloadType: offeredPayloadType(name), clockRate: 8000, channels: 1 }));
+  const codecs = local.codecs.map(offeredCodec);
   const origin = nextOrigin(local.previous);
   const sdp = writeDescription({
     origin,

@@ -1,7 +1,7 @@
 /** Option types and their one-time validation, shared by `answerOffer` and `createOffer`. */
 import { isIP } from 'node:net';
 import { isSrtpProfile, type SrtpProfile } from '@trunkline/rtp-srtp';
-import { AUDIO_CODECS, isAudioCodecName, type AudioCodecName } from './codecs.js';
+import { AUDIO_CODECS, DEFAULT_AUDIO_CODECS, isAudioCodecName, type AudioCodecName } from './codecs.js';
 import { isMediaDirection } from './direction.js';
 import type { MediaDirection, SignallingTransport } from './negotiated-media.js';
 import { isUnspecifiedAddress, type SdpOrigin } from './session-description.js';
@@ -25,7 +25,10 @@ export interface LocalMediaOptions {
   readonly address: string;
   /** Our RTP port (1..65535; RTCP is on port + 1 unless rtcp-mux is agreed). */
   readonly port: number;
-  /** Codecs by local preference. Default `['PCMU', 'PCMA']`. */
+  /**
+   * Codecs by local preference, any of {@link AUDIO_CODECS} (e.g. `['G722', 'PCMU', 'PCMA']`): the
+   * offer lists them in this order, the answer picks the first the offer has. Default `['PCMU', 'PCMA']`.
+   */
   readonly codecs?: readonly AudioCodecName[];
   /** Negotiate RFC 4733 telephone-event. Default true. */
   readonly telephoneEvent?: boolean;
@@ -80,7 +83,7 @@ export function resolveLocalOptions(options: LocalMediaOptions): ResolvedLocalOp
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new TypeError(`options.port must be an integer 1..65535, got ${JSON.stringify(port)}`);
   }
-  const codecs = options.codecs ?? AUDIO_CODECS;
+  const codecs = options.codecs ?? DEFAULT_AUDIO_CODECS;
   if (!Array.isArray(codecs) || codecs.length === 0 || !codecs.every(isAudioCodecName)) {
     throw new TypeError(`options.codecs must be a non-empty list of ${AUDIO_CODECS.join(', ')}`);
   }

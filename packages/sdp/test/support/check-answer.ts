@@ -28,7 +28,7 @@ export type Verdict =
       readonly crypto: { readonly tag: number; readonly profile: SrtpProfile; readonly key: Uint8Array } | null;
     };
 
-const STATIC: Record<string, number> = { PCMU: 0, PCMA: 8 };
+const STATIC: Record<string, number> = { PCMU: 0, PCMA: 8, G722: 9 };
 const WARN_TEXT: Record<number, string> = {
   301: 'Incompatible network address formats',
   302: 'Incompatible transport protocol',
@@ -134,6 +134,7 @@ export function expectedVerdict(offerSdp: string, options: AnswerOptions): Verdi
     for (const name of prefs) {
       for (const pt of formatsOf(m)) {
         const map = rtpmapOf(m, pt);
+        // Every codec we negotiate has RTP clock 8000 (G.722 too, RFC 3551 §4.5.2).
         const ok = map === undefined ? STATIC[name] === pt : map.codec.toUpperCase() === name && map.rate === 8000 && map.channels === 1;
         if (ok) {
           codec = { name, pt };
@@ -147,7 +148,7 @@ export function expectedVerdict(offerSdp: string, options: AnswerOptions): Verdi
       for (const r of refusals) warnings.add(r);
       continue;
     }
-    // telephone-event at the codec's clock rate (8000), with events in common with 0-16.
+    // telephone-event at the codec's clock rate (8000 for PCMU, PCMA and G722), with events in common with 0-16.
     let telephoneEvent: number | null = null;
     if (options.telephoneEvent !== false) {
       for (const pt of formatsOf(m)) {

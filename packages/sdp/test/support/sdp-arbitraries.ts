@@ -67,7 +67,7 @@ const format: fc.Arbitrary<Format> = fc.oneof(
   fc
     .tuple(
       fc.integer({ min: 96, max: 127 }),
-      fc.constantFrom('PCMU/8000', 'pcma/8000', 'opus/48000/2', 'telephone-event/8000', 'telephone-event/16000', 'telephone-event/48000', 'PCMU/16000', 'SILK/16000', 'PCMA/8000/2'),
+      fc.constantFrom('PCMU/8000', 'pcma/8000', 'opus/48000/2', 'telephone-event/8000', 'telephone-event/16000', 'telephone-event/48000', 'PCMU/16000', 'SILK/16000', 'PCMA/8000/2', 'G722/16000'),
       fc.option(fc.constantFrom('0-15', '0-16', '0-11,16', '32-40', '0-15,66,70', 'bogus'), { freq: 2 }),
     )
     .map(([pt, enc, fmtp]) => ({ pt, lines: [`a=rtpmap:${pt} ${enc}`, ...(fmtp === null ? [] : [`a=fmtp:${pt} ${fmtp}`])] })),
@@ -160,7 +160,7 @@ export const answerOptions: fc.Arbitrary<AnswerOptions> = fc
     signalling: fc.constantFrom('udp', 'tcp', 'tls', 'tls'),
     address: fc.constantFrom('203.0.113.10', '198.51.100.7', '192.0.2.77', '192.0.2.78', '2001:db8::10'),
     port: fc.integer({ min: 1024, max: 65534 }),
-    codecs: fc.shuffledSubarray(['PCMU', 'PCMA'] as const, { minLength: 1 }),
+    codecs: fc.shuffledSubarray(['PCMU', 'PCMA', 'G722'] as const, { minLength: 1 }),
     telephoneEvent: fc.boolean(),
     allowSdesOverCleartext: fc.boolean(),
     suites: fc.shuffledSubarray([...SRTP_PROFILES], { minLength: 1 }),
