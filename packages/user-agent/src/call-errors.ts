@@ -116,3 +116,30 @@ export class CallStateError extends TrunklineError<'CALL_INVALID_STATE'> {
     this.state = state;
   }
 }
+
+/** Codes of {@link CallRequestError}. */
+export type CallRequestErrorCode =
+  /** The peer answered an in-dialog request (re-INVITE, UPDATE, INFO) with a final non-2xx, or its answer SDP was unusable. */
+  | 'CALL_REQUEST_FAILED'
+  /** The peer kept answering 491 Request Pending (RFC 3261 §14.1) after the retries. */
+  | 'CALL_REQUEST_GLARE'
+  /** No final response (Timer B/F) or a transport error. */
+  | 'CALL_REQUEST_TIMEOUT';
+
+/**
+ * An in-dialog request of ours failed (`reoffer()`, `hold()`, `unhold()`,
+ * `sendDtmf({ method: 'info' })`). A failed re-offer keeps the session as it
+ * was (RFC 3261 §14.1); the call goes on.
+ */
+export class CallRequestError extends TrunklineError<CallRequestErrorCode> {
+  /** The final status, when one came. */
+  readonly status: number | null;
+
+  constructor(code: CallRequestErrorCode, message: string, details: { readonly status?: number | null; readonly cause?: unknown } = {}) {
+    super(code, message, {
+      ...(details.cause === undefined ? {} : { cause: details.cause }),
+      ...(details.status === undefined || details.status === null ? {} : { statusHint: details.status }),
+    });
+    this.status = details.status ?? null;
+  }
+}

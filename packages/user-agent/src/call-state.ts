@@ -59,6 +59,8 @@ export type EndReason =
   | 'media-timeout'
   /** The SDP offer/answer failed (RFC 3264). */
   | 'not-acceptable'
+  /** The session timer expired: the peer stopped refreshing, or a refresh failed (RFC 4028 §10). */
+  | 'session-expired'
   /** The user agent was closed. */
   | 'closed';
 
@@ -81,7 +83,7 @@ export type CallInput =
   /** Answer with a final non-2xx (inbound): reject, redirect or an offer we cannot accept. */
   | { readonly type: 'reject'; readonly status: number; readonly reason: 'rejected' | 'not-acceptable' }
   /** End the call from our side, whatever its state (hangup, timeout, media timeout, close). */
-  | { readonly type: 'hangup'; readonly reason: 'hangup' | 'timeout' | 'media-timeout' | 'closed' | 'not-acceptable' }
+  | { readonly type: 'hangup'; readonly reason: 'hangup' | 'timeout' | 'media-timeout' | 'closed' | 'not-acceptable' | 'session-expired' | 'ack-timeout' }
   // --- network (inbound) ---
   /** CANCEL for our INVITE server transaction (§9.2). */
   | { readonly type: 'cancel' }

@@ -20,13 +20,17 @@ import {
   type SipEndpoint,
   type SipProtocol,
 } from '@trunkline/transaction-layer';
-import type { SignallingTransport } from '@trunkline/sdp';
+import type { MediaDirection, NegotiatedMedia, SignallingTransport } from '@trunkline/sdp';
 import { CallMachine, type CallEffect, type CallEnd, type CallInput, type CallState, type EndReason } from './call-state.js';
-import { CallFailedError, CallStateError, failedCodeForStatus, type CallFailedCode } from './call-errors.js';
+import { CallFailedError, CallRequestError, CallStateError, failedCodeForStatus, type CallFailedCode } from './call-errors.js';
 import { readUui, uuiHeaderValues, type CallUui, type UuiInput } from './call-uui.js';
+import { InfoDtmfError, formatInfoDtmf, isInfoDtmfType, parseInfoDtmf } from './features/info-dtmf.js';
+import type { FeatureScheduler } from './features/node/feature-scheduler.js';
+import { SessionTimerDriver } from './features/node/session-timer-driver.js';
+import { SESSION_EXPIRED_REASON, SessionTimerError, type SessionTimerAnswer } from './features/session-timer.js';
 import type { CallAudio, CallMedia, MediaMetrics, RecordingTap } from './media/index.js';
-import { answerSdp, readAnswer, type PendingOffer } from './negotiation.js';
-import { ACCEPTED_TYPES, ALLOWED_METHODS, dialogFlow } from './sip-helpers.js';
+import { answerSdp, offerSdp, readAnswer, type PendingOffer } from './negotiation.js';
+import { ACCEPTED_TYPES, ALLOWED_METHODS, SDP_TYPE, SUPPORTED_TAGS, bodyType, dialogFlow } from './sip-helpers.js';
 import type { LogEntry, ResolvedUserAgentOptions } from './user-agent-options.js';
 
 /** One side of a call as named in From/To. */
@@ -79,8 +83,14 @@ export interface CallEvents {
   established: [];
   /** The call is over; fired exactly once. */
   ended: [CallEndedEvent];
-  /** RFC 4733 digit received. */
-  dtmf: [{ readonly digit: string; readonly durationMs: number; readonly source: 'rfc4733' | 'inband' }];
+  /** A digit received: RFC 4733 events, or SIP INFO (`application/dtmf-relay`, `application/dtmf`; `durationMs` 0 when the body gave none). */
+  dtmf: [{ readonly digit: string; readonly durationMs: number; readonly source: 'rfc4733' | 'inband' | 'info' }];
+  /** The peer put us on hold: its SDP is `sendonly` or `inactive`, or its c= is 0.0.0.0 (RFC 3264 §8.4). Nothing is sent to it until `unhold`. */
+  hold: [{ readonly direction: MediaDirection }];
+  /** The peer took us off hold. */
+  unhold: [];
+  /** The session was re-negotiated (a re-INVITE or UPDATE with SDP, ours or the peer's) and media follows it. */
+  renegotiated: [{ readonly by: 'local' | 'remote' }];
   /** Audio written before `audio.mark(name)` has been sent. */
   mark: [{ readonly name: string }];
   /** No RTP for `mediaTimeoutMs`. The call is hung up unless `hangupOnMediaTimeout` is false. */
@@ -113,10 +123,31 @@ export interface AnswerOptions extends CallMediaChoices {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** Options of {@link Call.reoffer}. */
+export interface ReofferOptions {
+  /** `INVITE` (RFC 3261 §14, default) or `UPDATE` (RFC 3311; only when the peer allows it). */
+  readonly method?: 'INVITE' | 'UPDATE';
+}
+
+/** Options of {@link Call.sendDtmf}. */
+export interface SendDtmfOptions {
+  /** `rfc4733` (telephone-event RTP packets, default) or `info` (SIP INFO, `application/dtmf-relay`, one request per digit). */
+  readonly method?: 'rfc4733' | 'info';
+  /** Tone length per digit (ms). Default: the media engine's (RFC 4733) / 250 (INFO, the `Duration` field). */
+  readonly durationMs?: number;
+  /** Stops sending the remaining digits. */
+  readonly signal?: AbortSignal;
+}
+
+/** 491 retries of one re-offer before giving up (RFC 3261 §14.1 sets no bound). */
+const MAX_GLARE_RETRIES = 3;
+
 /** @internal What a call needs from its user agent. */
 export interface CallHost {
   readonly options: ResolvedUserAgentOptions;
   readonly endpoint: SipEndpoint;
+  /** The user agent's one scheduler for timed features (session timers). */
+  readonly scheduler: FeatureScheduler;
   /** Address for our SDP. */
   readonly mediaAddress: string;
   /** A Via value with a fresh branch for `protocol`. */
@@ -140,8 +171,21 @@ interface Inbound {
   readonly transactionId: string;
   readonly respond: (r: SipResponse) => void;
   readonly toTag: string;
+  /** The INVITE's SDP offer; empty for a delayed offer (RFC 3261 §13.2.1: then ours goes in the 2xx, the answer in the ACK). */
   readonly offer: string;
   ok: SipResponse | null;
+  /** Delayed offer: our offer in the 2xx, waiting for the answer in the ACK. */
+  offerInOk: PendingOffer | null;
+}
+
+/** @internal Our 2xx to a peer's re-INVITE, waiting for its ACK. */
+interface PendingReInvite {
+  readonly incoming: IncomingRequest;
+  readonly ok: SipResponse;
+  readonly cseq: number;
+  /** Our offer in the 2xx (the re-INVITE had none): its answer comes in the ACK. */
+  readonly offer: PendingOffer | null;
+  timer: NodeJS.Timeout | null;
 }
 
 /** @internal State only an outbound call has. */
@@ -149,7 +193,8 @@ interface Outbound {
   invite: SipRequest;
   flow: Flow;
   forks: InviteForkTracker;
-  offer: PendingOffer;
+  /** Our offer; null for a delayed offer (the 2xx carries the peer's, the ACK our answer). */
+  offer: PendingOffer | null;
   ack: SipRequest | null;
   readonly abort: AbortController;
 }
@@ -178,6 +223,7 @@ export function failureCode(end: CallEnd): CallFailedCode {
     case 'closed':
       return 'CALL_CLOSED';
     case 'media-timeout':
+    case 'session-expired':
       return 'CALL_ENDED';
   }
 }
@@ -258,6 +304,20 @@ export class Call extends EventEmitter<CallEvents> {
   #establishedAt: number | null = null;
   #endedAt: number | null = null;
   #finalMedia: MediaMetrics | null = null;
+  // in-call features (issue 12)
+  readonly #sessionTimer: SessionTimerDriver | null;
+  /** The peer lists UPDATE in Allow: session refreshes go by UPDATE (RFC 4028 §9), else re-INVITE. */
+  #peerAllowsUpdate = false;
+  /** We hold the peer (our offers say sendonly). */
+  #localHold = false;
+  /** The peer holds us (its SDP says so). */
+  #remoteHeld = false;
+  /** An offer/answer exchange is in progress, ours or the peer's (RFC 3261 §14.1/§14.2: a second one gets 491). */
+  #offerPending = false;
+  /** A 2xx to a peer's re-INVITE waiting for its ACK (retransmitted over UDP, §14.2 / §13.3.1.4). */
+  #reInviteOk: PendingReInvite | null = null;
+  /** The ACK of our last re-INVITE's 2xx, resent for each retransmission of that 2xx (§13.2.2.4). */
+  #reofferAck: { readonly cseq: number; readonly ack: SipRequest } | null = null;
 
   /** @internal Use the user agent's `call` event or `invite()`. */
   constructor(
@@ -289,6 +349,14 @@ export class Call extends EventEmitter<CallEvents> {
     });
     this.#established.catch(() => undefined); // observed by answer()/dial() when they wait
     this.#done = new Promise<CallEndedEvent>((resolve) => (this.#resolveDone = resolve));
+    const st = host.options.sessionTimers;
+    this.#sessionTimer =
+      st === null
+        ? null
+        : new SessionTimerDriver(host.scheduler, st, {
+            refresh: () => this.#refreshSession(),
+            expire: () => this.#feed({ type: 'hangup', reason: 'session-expired' }),
+          });
   }
 
   /** The signalling transport of the INVITE. */
@@ -420,10 +488,73 @@ export class Call extends EventEmitter<CallEvents> {
     return this.#done.then(() => undefined);
   }
 
-  /** RFC 4733 digits; resolves when sent. @throws CallStateError without media. */
-  sendDtmf(digits: string, options?: { durationMs?: number; signal?: AbortSignal }): Promise<void> {
+  /**
+   * Sends `digits` (0-9, *, #, A-D): as RFC 4733 telephone-events on the RTP
+   * stream (default), or as SIP INFO requests (`application/dtmf-relay`, one
+   * per digit, each waiting for its 200). Resolves when the last is sent.
+   * Rejects with CallStateError without media / an established dialog, and
+   * for `info` with {@link CallRequestError} when the peer refuses an INFO.
+   * @throws TypeError for a bad `method`.
+   */
+  sendDtmf(digits: string, options: SendDtmfOptions = {}): Promise<void> {
+    const method = options.method ?? 'rfc4733';
+    if (method !== 'rfc4733' && method !== 'info') throw new TypeError(`options.method must be 'rfc4733' or 'info'`);
+    if (method === 'info') return this.#sendInfoDtmf(digits, options);
     if (this.#media === null) return Promise.reject(new CallStateError('send DTMF', this.state));
-    return this.#media.sendDtmf(digits, options);
+    return this.#media.sendDtmf(digits, {
+      ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  }
+
+  /**
+   * Sends a new offer in a re-INVITE (RFC 3261 §14.1; default) or an UPDATE
+   * (RFC 3311 §5.1) — same codecs and direction, fresh SRTP keys, `o=`
+   * version + 1 (RFC 3264 §8) — and applies the answer. A 491 (glare) is
+   * retried after the randomised §14.1 wait; any other failure keeps the
+   * session as it was and rejects with {@link CallRequestError}.
+   * Rejects with CallStateError unless established, or while another
+   * offer/answer exchange is in progress.
+   */
+  reoffer(options: ReofferOptions = {}): Promise<void> {
+    const method = options.method ?? 'INVITE';
+    if (method !== 'INVITE' && method !== 'UPDATE') throw new TypeError(`options.method must be 'INVITE' or 'UPDATE'`);
+    return this.#reoffer(this.#localHold ? 'sendonly' : 'sendrecv', method);
+  }
+
+  /**
+   * Puts the peer on hold (RFC 3264 §8.4): a re-INVITE offering `sendonly`.
+   * While we hold, what the app writes to `call.audio` is still sent (music on
+   * hold); the peer's audio stops. Resolves once the peer answered; on failure
+   * nothing changes.
+   */
+  async hold(): Promise<void> {
+    await this.#reoffer('sendonly', 'INVITE');
+    this.#localHold = true;
+  }
+
+  /** Takes the peer off hold: a re-INVITE offering `sendrecv`. */
+  async unhold(): Promise<void> {
+    await this.#reoffer('sendrecv', 'INVITE');
+    this.#localHold = false;
+  }
+
+  /** True while we hold the peer ({@link hold}). */
+  get onHold(): boolean {
+    return this.#localHold;
+  }
+
+  /** True while the peer holds us (see the `hold` event). */
+  get heldByPeer(): boolean {
+    return this.#remoteHeld;
+  }
+
+  /** The negotiated session-timer interval (s) and who refreshes, or null when none runs (RFC 4028). */
+  get sessionTimer(): { readonly interval: number; readonly refresher: 'local' | 'remote' } | null {
+    const t = this.#sessionTimer?.timer;
+    const interval = t?.interval ?? null;
+    const refresher = t?.refresher ?? null;
+    return interval === null || refresher === null ? null : { interval, refresher };
   }
 
   /** `await using call = ...` hangs up. */
@@ -452,7 +583,9 @@ export class Call extends EventEmitter<CallEvents> {
       toTag,
       offer,
       ok: null,
+      offerInOk: null,
     };
+    call.#peerAllowsUpdate = allowsUpdate(invite);
     host.bindDialog(call, { callId: call.callId, localTag: toTag, remoteTag: invite.from?.tag ?? '' });
     host.publish({ type: 'created', callId: call.callId, direction: 'inbound' });
     return call;
@@ -469,10 +602,28 @@ export class Call extends EventEmitter<CallEvents> {
     this.#feed({ type: 'cancel' });
   }
 
-  /** @internal ACK for our 2xx (§13.3.1.4). */
-  onAck(): void {
-    if (this.#setupAt === null && this.#machine.state === 'accepted') this.#setupAt = performance.now();
+  /** @internal ACK for a 2xx of ours (§13.3.1.4): the INVITE's, or a re-INVITE's (§14.2). */
+  onAck(ack: SipRequest): void {
+    const pending = this.#reInviteOk;
+    if (pending !== null && ack.cseq?.seq === pending.cseq) {
+      this.#ackReInvite(pending, ack);
+      return;
+    }
+    if (this.#machine.state !== 'accepted') return; // a retransmitted ACK
+    this.#setupAt ??= performance.now();
+    const offer = this.#inbound?.offerInOk ?? null;
     this.#feed({ type: 'ack' });
+    if (offer === null) return;
+    // RFC 3261 §13.2.1 / RFC 3264: a delayed offer's answer comes in the ACK; none (or a bad one) ends the call with BYE.
+    this.#inbound!.offerInOk = null;
+    const body = new TextDecoder().decode(ack.body);
+    const answer = body === '' ? ({ ok: false, reason: 'the ACK carries no SDP answer' } as const) : readAnswer(offer, body);
+    if (!answer.ok || this.#media === null) {
+      this.#log('warn', `delayed offer: ${answer.ok ? 'no media' : answer.reason}`);
+      this.#feed({ type: 'hangup', reason: 'not-acceptable' });
+      return;
+    }
+    this.#startMedia(answer.media);
   }
 
   /** @internal A request within our dialog (§12.2.2). */
@@ -504,7 +655,11 @@ export class Call extends EventEmitter<CallEvents> {
         this.#feed({ type: 'bye' });
         return;
       case 'INVITE':
-        this.#reInvite(incoming);
+      case 'UPDATE':
+        this.#onOffer(incoming);
+        return;
+      case 'INFO':
+        this.#onInfo(incoming);
         return;
       case 'OPTIONS':
         this.#reply(incoming, 200, capabilityHeaders());
@@ -516,6 +671,12 @@ export class Call extends EventEmitter<CallEvents> {
 
   /** @internal A 2xx to our INVITE after the first final response (retransmission or another fork, RFC 6026 §7.2). */
   onLate2xx(response: SipResponse): void {
+    const again = this.#reofferAck;
+    if (again !== null && response.cseq?.seq === again.cseq) {
+      // §13.2.2.4: a retransmitted 2xx of our re-INVITE gets the same ACK.
+      void this.#sendAck(again.ack);
+      return;
+    }
     const out = this.#outbound;
     if (out === null) return;
     let ev;
@@ -562,13 +723,27 @@ export class Call extends EventEmitter<CallEvents> {
     this.#watchMedia(media);
   }
 
-  /** @internal Outbound: the INVITE (or its retry) is being sent. */
-  setAttempt(invite: SipRequest, flow: Flow, offer: PendingOffer, abort: AbortController): void {
+  /** @internal Outbound: the INVITE (or its retry) is being sent; `offer` null for a delayed offer. */
+  setAttempt(invite: SipRequest, flow: Flow, offer: PendingOffer | null, abort: AbortController): void {
     const forks = new InviteForkTracker(invite, { via: () => this.#host.via(flow.protocol) });
     this.#transport = flow.protocol;
     if (this.#outbound === null) this.#outbound = { invite, flow, forks, offer, ack: null, abort };
     else Object.assign(this.#outbound, { invite, flow, forks, offer });
-    this.#localSdp = offer.sdp;
+    this.#localSdp = offer?.sdp ?? null;
+  }
+
+  /** @internal Session-timer headers for our INVITE (RFC 4028 §7.1), none when timers are off. */
+  sessionTimerHeaders(): Array<readonly [string, string]> {
+    return this.#sessionTimer === null ? [] : withoutSupported(this.#sessionTimer.requestHeaders());
+  }
+
+  /**
+   * @internal Outbound: a 422 to our INVITE (RFC 4028 §7.4). True when the
+   * INVITE is to be sent again (new CSeq, {@link sessionTimerHeaders} now
+   * carry the larger Min-SE).
+   */
+  retryAfter422(response: SipResponse): boolean {
+    return this.#sessionTimer?.receiveResponse(response).type === 'retry';
   }
 
   /** @internal Outbound: a provisional response. */
@@ -614,21 +789,38 @@ export class Call extends EventEmitter<CallEvents> {
     this.#setupAt = performance.now();
     this.#dialog = ev.dialog;
     this.#host.bindDialog(this, ev.dialog.id);
+    this.#peerAllowsUpdate = allowsUpdate(response);
+    this.#sessionTimer?.receiveResponse(response); // RFC 4028 §7.2
     const cseq = out.invite.cseq?.seq ?? 0;
-    out.ack = createAckFor2xx(ev.dialog, cseq, { via: this.#host.via(out.flow.protocol) });
+    const body = new TextDecoder().decode(response.body);
+    let answer: { ok: true; media: NegotiatedMedia } | { ok: false; reason: string };
+    let ackBody: string | null = null;
+    if (out.offer === null) {
+      // Delayed offer (RFC 3261 §13.2.1): the 2xx carries the peer's offer, our answer goes in the ACK.
+      const media = this.#media;
+      const r = media === null || body === '' ? null : answerSdp(body, this.#host.options.media, this.#signalling(), this.#host.mediaAddress, media.localPort);
+      if (r?.ok === true) {
+        ackBody = r.sdp;
+        this.#localSdp = r.sdp;
+        answer = { ok: true, media: r.media };
+      } else {
+        answer = { ok: false, reason: r === null ? 'the 2xx carries no SDP offer' : r.reason };
+      }
+    } else {
+      answer = readAnswer(out.offer, body);
+    }
+    out.ack = createAckFor2xx(ev.dialog, cseq, {
+      via: this.#host.via(out.flow.protocol),
+      ...(ackBody === null ? {} : { body: ackBody, contentType: SDP_TYPE }),
+    });
     void this.#sendAck(out.ack);
-    const answer = readAnswer(out.offer, new TextDecoder().decode(response.body));
     if (!answer.ok || this.#media === null) {
       this.#log('warn', `unusable SDP answer: ${answer.ok ? 'no media' : answer.reason}`);
       this.#feed({ type: 'answered' });
       this.#feed({ type: 'hangup', reason: 'not-acceptable' });
       return;
     }
-    try {
-      this.#media.start(answer.media);
-    } catch (e) {
-      this.#log('error', 'media failed to start', e);
-    }
+    this.#startMedia(answer.media);
     this.#feed({ type: 'answered' });
   }
 
@@ -768,6 +960,9 @@ export class Call extends EventEmitter<CallEvents> {
     this.#endedAt = performance.now();
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#sessionTimer?.close();
+    if (this.#reInviteOk?.timer != null) clearTimeout(this.#reInviteOk.timer);
+    this.#reInviteOk = null;
     if (this.#dialog !== null) this.#dialog = terminateDialog(this.#dialog);
     const media = this.#media;
     if (media !== null) {
@@ -814,29 +1009,43 @@ export class Call extends EventEmitter<CallEvents> {
       await this.#established; // rejects with why the call ended
       return;
     }
-    const signalling: SignallingTransport = inb.flow.protocol === 'udp' ? 'udp' : inb.flow.protocol === 'tcp' ? 'tcp' : 'tls';
-    const r = answerSdp(inb.offer, this.#host.options.media, signalling, this.#host.mediaAddress, media.localPort);
-    if (!r.ok) {
-      await media.close();
-      this.#finalWarning = r.warning;
-      this.#feedReject(r.status, 'not-acceptable');
-      throw new CallFailedError('CALL_NOT_ACCEPTABLE', `the offer cannot be answered: ${r.reason}`, { status: r.status });
+    const signalling = this.#signalling();
+    let sdp: string;
+    let negotiated: NegotiatedMedia | null = null;
+    if (inb.offer === '') {
+      // Delayed offer (RFC 3261 §13.3.1.1 with RFC 3264 §5): our offer in the 2xx, the answer in the ACK.
+      inb.offerInOk = offerSdp(this.#host.options.media, signalling, this.#host.mediaAddress, media.localPort);
+      sdp = inb.offerInOk.sdp;
+    } else {
+      const r = answerSdp(inb.offer, this.#host.options.media, signalling, this.#host.mediaAddress, media.localPort);
+      if (!r.ok) {
+        await media.close();
+        this.#finalWarning = r.warning;
+        this.#feedReject(r.status, 'not-acceptable');
+        throw new CallFailedError('CALL_NOT_ACCEPTABLE', `the offer cannot be answered: ${r.reason}`, { status: r.status });
+      }
+      sdp = r.sdp;
+      negotiated = r.media;
     }
     this.#media = media;
     this.#watchMedia(media);
-    this.#localSdp = r.sdp;
-    const headers: Array<readonly [string, string]> = [['Contact', this.#host.contact(inb.flow.protocol)], ...capabilityHeaders(), ['Server', this.#host.options.userAgent]];
+    this.#localSdp = sdp;
+    // RFC 4028 §9: the session timer's answer (the user agent already refused, with 422, what it must).
+    const timerAnswer = this.#timerAnswer(inb.invite);
+    const headers: Array<readonly [string, string]> = [
+      ['Contact', this.#host.contact(inb.flow.protocol)],
+      ...capabilityHeaders(),
+      ...withoutSupported(timerAnswer?.action === 'accept' ? timerAnswer.headers : []),
+      ['Server', this.#host.options.userAgent],
+    ];
     for (const [k, v] of Object.entries(options.headers ?? {})) headers.push([k, v]);
     // §12.1.1: a dialog-creating response copies Record-Route.
-    inb.ok = createResponse(inb.invite, 200, { toTag: inb.toTag, copyRecordRoute: true, headers, body: r.sdp, contentType: 'application/sdp' });
-    try {
-      media.start(r.media);
-    } catch (e) {
-      this.#log('error', 'media failed to start', e);
-    }
+    inb.ok = createResponse(inb.invite, 200, { toTag: inb.toTag, copyRecordRoute: true, headers, body: sdp, contentType: SDP_TYPE });
+    if (negotiated !== null) this.#startMedia(negotiated);
     // §12.1.1: the dialog as the 2xx makes it; the ACK confirms it (§13.3.1.4).
     this.#dialog = createUasDialog(inb.invite, inb.ok, { overTls: inb.flow.protocol === 'tls' });
     this.#act({ type: 'answer' }, 'answer');
+    if (timerAnswer !== null) this.#sessionTimer?.answered(timerAnswer);
     await this.#established;
   }
 
@@ -844,28 +1053,298 @@ export class Call extends EventEmitter<CallEvents> {
     this.#feed({ type: 'reject', status, reason });
   }
 
-  #reInvite(incoming: IncomingRequest): void {
-    // RFC 3261 §14.2: a re-INVITE with an offer is answered with our answer; media follows it.
-    const body = new TextDecoder().decode(incoming.request.body);
-    const media = this.#media;
-    if (body === '' || media === null) {
-      // No offer: our last SDP is the offer; its answer in the ACK changes nothing we use.
-      this.#reply(incoming, 200, [['Contact', this.#host.contact(this.transport)], ...capabilityHeaders()], this.#localSdp ?? undefined);
-      return;
-    }
-    const signalling: SignallingTransport = this.transport === 'udp' ? 'udp' : this.transport === 'tcp' ? 'tcp' : 'tls';
-    const r = answerSdp(body, this.#host.options.media, signalling, this.#host.mediaAddress, media.localPort, this.#localSdp ?? undefined);
-    if (!r.ok) {
-      this.#reply(incoming, r.status, r.warning === null ? [] : [['Warning', r.warning]]);
-      return;
-    }
-    this.#localSdp = r.sdp;
+  // ---------------------------------------------------------------- in-call offers (RFC 3261 §14, RFC 3311)
+
+  #signalling(): SignallingTransport {
+    return this.transport === 'udp' ? 'udp' : this.transport === 'tcp' ? 'tcp' : 'tls';
+  }
+
+  /** RFC 4028 §9 for a received INVITE/UPDATE: null when timers are off. @throws SessionTimerError (400) */
+  #timerAnswer(request: SipRequest): SessionTimerAnswer | null {
+    return this.#sessionTimer?.answerRequest(request) ?? null;
+  }
+
+  #startMedia(m: NegotiatedMedia): void {
     try {
-      media.update(r.media);
+      this.#media?.start(m);
+    } catch (e) {
+      this.#log('error', 'media failed to start', e);
+    }
+    this.#noteHold(m);
+  }
+
+  /** Applies a re-negotiation: the media engine re-keys, resets the latch and follows address/codec/direction. */
+  #applyMedia(m: NegotiatedMedia, by: 'local' | 'remote'): void {
+    try {
+      this.#media?.update(m);
     } catch (e) {
       this.#log('error', 'media update failed', e);
     }
-    this.#reply(incoming, 200, [['Contact', this.#host.contact(this.transport)], ...capabilityHeaders()], r.sdp);
+    this.#noteHold(m);
+    this.#safeEmit('renegotiated', { by });
+  }
+
+  /** `hold`/`unhold` when the peer's SDP starts or stops holding us (RFC 3264 §8.4, sendonly/inactive/0.0.0.0). */
+  #noteHold(m: NegotiatedMedia): void {
+    if (m.remoteHold === this.#remoteHeld) return;
+    this.#remoteHeld = m.remoteHold;
+    if (m.remoteHold) this.#safeEmit('hold', { direction: m.direction });
+    else this.#safeEmit('unhold');
+  }
+
+  /** A re-INVITE or UPDATE from the peer (RFC 3261 §14.2, RFC 3311 §5.2), with or without an offer. */
+  #onOffer(incoming: IncomingRequest): void {
+    const req = incoming.request;
+    const body = new TextDecoder().decode(req.body);
+    const isInvite = req.method === 'INVITE';
+    // §14.2 / RFC 3311 §5.2: an offer while another exchange is in progress is glare: 491.
+    if (this.#offerPending && (isInvite || body !== '')) {
+      this.#reply(incoming, 491);
+      return;
+    }
+    let timer: SessionTimerAnswer | null;
+    try {
+      timer = this.#timerAnswer(req);
+    } catch (e) {
+      if (!(e instanceof SessionTimerError)) throw e;
+      this.#reply(incoming, 400, [['Warning', `399 ${this.#host.mediaAddress} "${e.message.replace(/"/g, "'")}"`]]);
+      return;
+    }
+    if (timer?.action === 'reject') {
+      this.#reply(incoming, 422, timer.headers); // RFC 4028 §9
+      return;
+    }
+    const media = this.#media;
+    if (body !== '' && bodyType(req.contentType) !== SDP_TYPE) {
+      this.#reply(incoming, 415, [['Accept', SDP_TYPE]]);
+      return;
+    }
+    let sdp: string | undefined;
+    let offerInOk: PendingOffer | null = null;
+    if (body === '') {
+      if (isInvite && media !== null) {
+        // §14.2 with RFC 3264: a re-INVITE without an offer gets ours in the 2xx; the answer comes in the ACK.
+        offerInOk = offerSdp(this.#host.options.media, this.#signalling(), this.#host.mediaAddress, media.localPort, {
+          previous: this.#localSdp,
+          direction: this.#localHold ? 'sendonly' : 'sendrecv',
+        });
+        sdp = offerInOk.sdp;
+        this.#localSdp = sdp;
+      }
+      // An UPDATE without a body is a session refresh (RFC 4028 §7): 200 and the timer restarts.
+    } else {
+      if (media === null) {
+        this.#reply(incoming, 488);
+        return;
+      }
+      const r = answerSdp(body, this.#host.options.media, this.#signalling(), this.#host.mediaAddress, media.localPort, {
+        previous: this.#localSdp,
+        ...(this.#localHold ? { direction: 'sendonly' } : {}),
+      });
+      if (!r.ok) {
+        // §14.2: a re-offer we cannot accept is refused; the session goes on as it was.
+        this.#reply(incoming, r.status, r.warning === null ? [] : [['Warning', r.warning]]);
+        return;
+      }
+      sdp = r.sdp;
+      this.#localSdp = r.sdp;
+      this.#applyMedia(r.media, 'remote');
+    }
+    const headers: Array<readonly [string, string]> = [
+      ['Contact', this.#host.contact(this.transport)],
+      ...capabilityHeaders(),
+      ...withoutSupported(timer?.action === 'accept' ? timer.headers : []),
+      ['Server', this.#host.options.userAgent],
+    ];
+    const tagged = req.to?.tag == null ? { toTag: this.#inbound?.toTag ?? 'x' } : {};
+    const ok = createResponse(req, 200, { ...tagged, headers, ...(sdp === undefined ? {} : { body: sdp, contentType: SDP_TYPE }) });
+    this.#respond(incoming, ok);
+    if (timer !== null) this.#sessionTimer?.answered(timer);
+    if (isInvite) this.#awaitReInviteAck(incoming, ok, offerInOk);
+  }
+
+  /** §14.2 / §13.3.1.4: our 2xx to a re-INVITE is resent over UDP (T1 doubling to T2) until the ACK; none within 64·T1 ends the call. */
+  #awaitReInviteAck(incoming: IncomingRequest, ok: SipResponse, offer: PendingOffer | null): void {
+    const { T1, T2 } = this.#host.options.timers;
+    const pending: PendingReInvite = { incoming, ok, cseq: incoming.request.cseq?.seq ?? -1, offer, timer: null };
+    this.#reInviteOk = pending;
+    this.#offerPending = true;
+    const started = performance.now();
+    const resend = (interval: number): void => {
+      pending.timer = setTimeout(() => {
+        if (this.#reInviteOk !== pending) return;
+        if (performance.now() - started >= 64 * T1) {
+          this.#reInviteOk = null;
+          this.#offerPending = false;
+          this.#log('warn', 'no ACK for our 2xx to a re-INVITE');
+          this.#feed({ type: 'hangup', reason: 'ack-timeout' });
+          return;
+        }
+        if (incoming.flow.protocol === 'udp') this.#respond(incoming, ok);
+        resend(Math.min(2 * interval, T2));
+      }, incoming.flow.protocol === 'udp' ? interval : 64 * T1);
+    };
+    resend(T1);
+  }
+
+  #ackReInvite(pending: PendingReInvite, ack: SipRequest): void {
+    if (pending.timer !== null) clearTimeout(pending.timer);
+    this.#reInviteOk = null;
+    this.#offerPending = false;
+    if (pending.offer === null) return;
+    const body = new TextDecoder().decode(ack.body);
+    const answer = body === '' ? ({ ok: false, reason: 'the ACK carries no SDP answer' } as const) : readAnswer(pending.offer, body);
+    if (!answer.ok) {
+      // RFC 3261 §14.2 leaves no way to refuse an ACK: the session cannot go on (BYE).
+      this.#log('warn', `re-INVITE without offer: ${answer.reason}`);
+      this.#feed({ type: 'hangup', reason: 'not-acceptable' });
+      return;
+    }
+    this.#applyMedia(answer.media, 'remote');
+  }
+
+  /** Our offer in a re-INVITE or UPDATE (RFC 3261 §14.1, RFC 3311 §5.1), 491 retried per §14.1. */
+  async #reoffer(direction: MediaDirection, method: 'INVITE' | 'UPDATE'): Promise<void> {
+    if (this.state !== 'established' || this.#dialog === null || this.#media === null) throw new CallStateError('re-offer', this.state);
+    if (this.#offerPending) throw new CallStateError('re-offer', 'negotiating (an offer/answer exchange is in progress)');
+    if (method === 'UPDATE' && !this.#peerAllowsUpdate) throw new CallStateError('send UPDATE', 'with a peer that does not allow UPDATE');
+    this.#offerPending = true;
+    try {
+      for (let glare = 0; ; ) {
+        const media = this.#media;
+        if (this.state !== 'established' || media === null) throw new CallStateError('re-offer', this.state);
+        const offer = offerSdp(this.#host.options.media, this.#signalling(), this.#host.mediaAddress, media.localPort, { previous: this.#localSdp, direction });
+        this.#localSdp = offer.sdp; // RFC 3264 §8: every SDP we send gets the next o= version, answered or not
+        const response = await this.#offerRequest(method, offer.sdp);
+        if (response === null) continue; // 422 answered: sent again with the larger Min-SE (RFC 4028 §7.4)
+        if (response.status === 491) {
+          if (++glare > MAX_GLARE_RETRIES) throw new CallRequestError('CALL_REQUEST_GLARE', `${method} answered 491 ${glare} times`, { status: 491 });
+          // §14.1: the owner of the Call-ID (the caller) waits 2.1-4 s, the other side 0-2 s, in 10 ms units.
+          const ms = this.direction === 'outbound' ? 2100 + 10 * Math.floor(Math.random() * 191) : 10 * Math.floor(Math.random() * 201);
+          // While we wait, the peer's offer is welcome (that is the point of the wait).
+          this.#offerPending = false;
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          // Its exchange may still wait for our ACK of its 2xx / its ACK of ours: let it finish first.
+          for (let waited = 0; this.#offerPending && waited < 64 * this.#host.options.timers.T1; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+          if (this.#offerPending) throw new CallRequestError('CALL_REQUEST_GLARE', `${method} could not start: the peer's exchange did not complete`, { status: 491 });
+          this.#offerPending = true;
+          continue;
+        }
+        if (response.status >= 300) throw new CallRequestError('CALL_REQUEST_FAILED', `${method} answered ${response.status} ${response.reason}: the session is unchanged`, { status: response.status });
+        const answer = readAnswer(offer, new TextDecoder().decode(response.body));
+        if (!answer.ok) throw new CallRequestError('CALL_REQUEST_FAILED', `unusable SDP answer to our ${method}: ${answer.reason}`, { status: response.status });
+        this.#applyMedia(answer.media, 'local');
+        return;
+      }
+    } finally {
+      this.#offerPending = false;
+    }
+  }
+
+  /**
+   * Sends an INVITE/UPDATE in the dialog (with `sdp`, or none) carrying the
+   * session-timer headers, ACKs a 2xx to a re-INVITE, and feeds the timer the
+   * outcome. Null when a 422 asks for the request again (RFC 4028 §7.4).
+   * @throws CallRequestError CALL_REQUEST_TIMEOUT without a final response.
+   */
+  async #offerRequest(method: 'INVITE' | 'UPDATE', sdp: string | null): Promise<SipResponse | null> {
+    const dialog = this.#dialog;
+    if (dialog === null || dialog.state === 'terminated') throw new CallStateError(`send ${method}`, this.state);
+    const headers: Array<readonly [string, string]> = [
+      ...capabilityHeaders(),
+      ...this.sessionTimerHeaders(),
+      ['User-Agent', this.#host.options.userAgent],
+    ];
+    const { request, dialog: next } = createInDialogRequest(dialog, method, {
+      via: this.#host.via(this.transport),
+      headers,
+      ...(sdp === null ? {} : { body: sdp, contentType: SDP_TYPE }),
+    });
+    this.#dialog = next;
+    let response: SipResponse;
+    try {
+      response = await this.#request(request, next);
+    } catch (e) {
+      this.#sessionTimer?.requestFailed(); // RFC 4028 §10: a refresh without answer ends the session
+      throw new CallRequestError('CALL_REQUEST_TIMEOUT', `${method} got no final response`, { cause: e });
+    }
+    if (method === 'INVITE' && response.status >= 200 && response.status < 300 && this.#dialog !== null) {
+      // §13.2.2.4 (§14.1): ACK the 2xx of a re-INVITE; the same ACK for its retransmissions.
+      const cseq = request.cseq?.seq ?? 0;
+      const ack = createAckFor2xx(this.#dialog, cseq, { via: this.#host.via(this.transport) });
+      this.#reofferAck = { cseq, ack };
+      void this.#sendAck(ack);
+    }
+    if (response.status < 300) this.#peerAllowsUpdate ||= allowsUpdate(response);
+    if (response.status === 481 || response.status === 408) {
+      // §12.2.1.2: the dialog is gone.
+      this.#sessionTimer?.receiveResponse(response);
+      this.#feed({ type: 'bye' });
+      return response;
+    }
+    return this.#sessionTimer?.receiveResponse(response).type === 'retry' ? null : response;
+  }
+
+  /** RFC 4028 §10: the refresh is due. UPDATE without a body when the peer allows it (§9), else a re-INVITE with a new offer. */
+  #refreshSession(): void {
+    if (this.state !== 'established') return;
+    if (this.#offerPending) return; // the exchange in progress refreshes the session
+    if (!this.#peerAllowsUpdate) {
+      this.#reoffer(this.#localHold ? 'sendonly' : 'sendrecv', 'INVITE').catch((e: unknown) => this.#log('warn', 'session refresh by re-INVITE failed', e));
+      return;
+    }
+    void (async () => {
+      for (;;) {
+        const r = await this.#offerRequest('UPDATE', null);
+        if (r !== null) {
+          if (r.status >= 300) this.#log('warn', `session refresh by UPDATE answered ${r.status}`);
+          return;
+        }
+      }
+    })().catch((e: unknown) => this.#log('warn', 'session refresh by UPDATE failed', e));
+  }
+
+  /** SIP INFO from the peer: DTMF bodies become `dtmf` events (RFC 6086 with the de-facto dtmf-relay/dtmf bodies). */
+  #onInfo(incoming: IncomingRequest): void {
+    const req = incoming.request;
+    if (req.body.length === 0) {
+      this.#reply(incoming, 200); // an empty INFO: nothing to do (some trunks probe with it)
+      return;
+    }
+    if (!isInfoDtmfType(req.contentType)) {
+      this.#reply(incoming, 415, [['Accept', ACCEPTED_TYPES]]); // RFC 6086 §4.2.2
+      return;
+    }
+    let d;
+    try {
+      d = parseInfoDtmf(req.contentType, req.body);
+    } catch (e) {
+      if (!(e instanceof InfoDtmfError)) throw e;
+      this.#reply(incoming, 400);
+      return;
+    }
+    this.#reply(incoming, 200);
+    this.#safeEmit('dtmf', { digit: d.digit, durationMs: d.durationMs ?? 0, source: 'info' });
+  }
+
+  async #sendInfoDtmf(digits: string, options: SendDtmfOptions): Promise<void> {
+    if (typeof digits !== 'string' || !/^[0-9*#A-Da-d]+$/.test(digits)) throw new TypeError('digits must be a non-empty string of 0-9, *, #, A-D');
+    const durationMs = options.durationMs ?? 250;
+    const bodies = [...digits.toUpperCase()].map((d) => formatInfoDtmf(d, { durationMs }));
+    for (const b of bodies) {
+      options.signal?.throwIfAborted();
+      const dialog = this.#dialog;
+      if (this.state !== 'established' || dialog === null) throw new CallStateError('send DTMF by INFO', this.state);
+      const { request, dialog: next } = createInDialogRequest(dialog, 'INFO', { via: this.#host.via(this.transport), body: b.body, contentType: b.contentType });
+      this.#dialog = next;
+      let response: SipResponse;
+      try {
+        response = await this.#request(request, next);
+      } catch (e) {
+        throw new CallRequestError('CALL_REQUEST_TIMEOUT', 'INFO got no final response', { cause: e });
+      }
+      if (response.status >= 300) throw new CallRequestError('CALL_REQUEST_FAILED', `INFO answered ${response.status} ${response.reason}`, { status: response.status });
+    }
   }
 
   // ---------------------------------------------------------------- sending
@@ -879,16 +1358,14 @@ export class Call extends EventEmitter<CallEvents> {
     }
   }
 
-  #reply(incoming: IncomingRequest, status: number, headers: ReadonlyArray<readonly [string, string]> = [], sdp?: string): void {
+  #reply(incoming: IncomingRequest, status: number, headers: ReadonlyArray<readonly [string, string]> = []): void {
+    const tagged = incoming.request.to?.tag == null ? { toTag: this.#inbound?.toTag ?? 'x' } : {};
+    this.#respond(incoming, createResponse(incoming.request, status, { ...tagged, headers: [...headers, ['Server', this.#host.options.userAgent]] }));
+  }
+
+  #respond(incoming: IncomingRequest, response: SipResponse): void {
     try {
-      const tagged = incoming.request.to?.tag === null ? { toTag: this.#inbound?.toTag ?? 'x' } : {};
-      incoming.respond(
-        createResponse(incoming.request, status, {
-          ...tagged,
-          headers: [...headers, ['Server', this.#host.options.userAgent]],
-          ...(sdp === undefined ? {} : { body: sdp, contentType: 'application/sdp' }),
-        }),
-      );
+      incoming.respond(response);
     } catch (e) {
       this.#log('debug', `could not answer ${incoming.request.method}`, e);
     }
@@ -979,8 +1456,18 @@ export function capabilityHeaders(): Array<readonly [string, string]> {
   return [
     ['Allow', ALLOWED_METHODS.join(', ')],
     ['Accept', ACCEPTED_TYPES],
-    ['Supported', ''],
+    ['Supported', SUPPORTED_TAGS.join(', ')],
   ];
+}
+
+/** Session-timer headers without their `Supported: timer`, which {@link capabilityHeaders} already carries. */
+function withoutSupported(headers: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {
+  return headers.filter(([name]) => name.toLowerCase() !== 'supported');
+}
+
+/** True when the message's Allow lists UPDATE (RFC 3311 §5.1: only then may we send one). */
+function allowsUpdate(message: SipRequest | SipResponse): boolean {
+  return message.headers.getAll('Allow').some((v) => v.split(',').some((m) => m.trim().toUpperCase() === 'UPDATE'));
 }
 
 /** The Reason header (RFC 3326) of a BYE we send on our own initiative; the app's `hangup({ reason })` wins. */
@@ -994,6 +1481,8 @@ function byeReason(reason: EndReason | undefined): string | undefined {
       return 'SIP;cause=488;text="Not Acceptable Here"';
     case 'closed':
       return 'SIP;cause=503;text="Service closing"';
+    case 'session-expired':
+      return SESSION_EXPIRED_REASON; // RFC 4028 §10
     default:
       return undefined;
   }

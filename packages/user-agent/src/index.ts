@@ -4,11 +4,11 @@
  *
  * @packageDocumentation
  */
-export { createUserAgent, UserAgent, CALL_CHANNEL, LOG_CHANNEL, type UserAgentEvents, type InviteOptions, type UserAgentStats, type UserAgentAddress } from './user-agent.js';
-export type { UserAgentOptions, TransportConfig, MediaPolicy, LogEntry, UserAgentTimers } from './user-agent-options.js';
-export { Call, type CallParty, type CallMetrics, type CallEndedEvent, type CallEvents, type HangupOptions, type AnswerOptions, type CallMediaChoices } from './call.js';
+export { createUserAgent, UserAgent, CALL_CHANNEL, LOG_CHANNEL, type UserAgentEvents, type InviteOptions, type UserAgentStats, type UserAgentAddress, type RegisterOptions, type KeepAliveOptions } from './user-agent.js';
+export type { UserAgentOptions, TransportConfig, MediaPolicy, LogEntry, UserAgentTimers, SessionTimerPolicy } from './user-agent-options.js';
+export { Call, type CallParty, type CallMetrics, type CallEndedEvent, type CallEvents, type HangupOptions, type AnswerOptions, type CallMediaChoices, type ReofferOptions, type SendDtmfOptions } from './call.js';
 export type { CallState, CallEnd, EndReason } from './call-state.js';
-export { CallFailedError, CallStateError, failedCodeForStatus, type CallFailedCode, type CallFailedDetails } from './call-errors.js';
+export { CallFailedError, CallStateError, CallRequestError, failedCodeForStatus, type CallFailedCode, type CallFailedDetails, type CallRequestErrorCode } from './call-errors.js';
 export type { CallUui, UuiInput } from './call-uui.js';
 export { CallAudio, StereoWavRecorder, CallMediaError } from './media/index.js';
 export type {

@@ -2,7 +2,7 @@
  * The user agent's side of RFC 3264 offer/answer: our media policy and the
  * signalling transport turned into @trunkline/sdp calls, in one place.
  */
-import { SdpError, answerOffer, applyAnswer, createOffer, type NegotiatedMedia, type OfferState, type SignallingTransport } from '@trunkline/sdp';
+import { SdpError, answerOffer, applyAnswer, createOffer, type MediaDirection, type NegotiatedMedia, type OfferState, type SignallingTransport } from '@trunkline/sdp';
 import type { ResolvedUserAgentOptions } from './user-agent-options.js';
 
 /** Result of answering an offer: our answer SDP and the agreed media, or the refusal to send. */
@@ -22,6 +22,18 @@ function local(policy: ResolvedUserAgentOptions['media'], signalling: Signalling
   };
 }
 
+/** Where an SDP stands in its session (RFC 3264 §8). */
+export interface SessionSdp {
+  /** Our last SDP of the session: `o=` keeps its session id and increments its version. Default: a new session. */
+  readonly previous?: string | null;
+  /** The direction we want (hold: `sendonly`). Default `sendrecv`. */
+  readonly direction?: MediaDirection;
+}
+
+function session(s: SessionSdp): { previous?: string; direction?: MediaDirection } {
+  return { ...(s.previous == null ? {} : { previous: s.previous }), ...(s.direction === undefined ? {} : { direction: s.direction }) };
+}
+
 /** RFC 3264 §6: answer `offer` received over `signalling`, our RTP on `address:port`. */
 export function answerSdp(
   offer: string,
@@ -29,9 +41,9 @@ export function answerSdp(
   signalling: SignallingTransport,
   address: string,
   port: number,
-  previous?: string,
+  sdp: SessionSdp = {},
 ): AnswerOutcome {
-  const r = answerOffer(offer, { ...local(policy, signalling, address, port), ...(previous === undefined ? {} : { previous }) });
+  const r = answerOffer(offer, { ...local(policy, signalling, address, port), ...session(sdp) });
   if (r.ok) return { ok: true, sdp: r.answer, media: r.media };
   return { ok: false, status: r.status, reason: r.reason, warning: r.warning ?? null };
 }
@@ -46,8 +58,14 @@ export interface PendingOffer {
  * RFC 3264 §5: our offer for a call placed over `signalling`.
  * @throws SdpError SDP_CLEARTEXT_KEYING when SRTP is mandatory and the signalling is not TLS (RFC 4568 §8.3).
  */
-export function offerSdp(policy: ResolvedUserAgentOptions['media'], signalling: SignallingTransport, address: string, port: number): PendingOffer {
-  return createOffer(local(policy, signalling, address, port));
+export function offerSdp(
+  policy: ResolvedUserAgentOptions['media'],
+  signalling: SignallingTransport,
+  address: string,
+  port: number,
+  sdp: SessionSdp = {},
+): PendingOffer {
+  return createOffer({ ...local(policy, signalling, address, port), ...session(sdp) });
 }
 
 /** RFC 3264 §5/§6: the peer's answer to our offer. */

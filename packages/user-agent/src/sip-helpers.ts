@@ -9,15 +9,13 @@ import type { SipUri, Uri } from '@trunkline/sip-parser';
 import { applyRouteSet, locateSipServer, type Dialog, type DnsResolver, type Flow, type SipProtocol } from '@trunkline/transaction-layer';
 
 /** Methods we accept (the Allow header, RFC 3261 §20.5). */
-export const ALLOWED_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS'] as const;
+export const ALLOWED_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'UPDATE', 'INFO'] as const;
 
 /** Methods defined by standards-track RFCs that we know but do not allow here (→ 405, §8.2.1); anything else is 501. */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   ...ALLOWED_METHODS,
   'REFER', // RFC 3515
-  'UPDATE', // RFC 3311
   'PRACK', // RFC 3262
-  'INFO', // RFC 6086
   'MESSAGE', // RFC 3428
   'SUBSCRIBE', // RFC 6665
   'NOTIFY', // RFC 6665
@@ -25,8 +23,22 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   'REGISTER', // RFC 3261 §10
 ]);
 
-/** Body types we accept (the Accept header, §20.1). */
-export const ACCEPTED_TYPES = 'application/sdp';
+/** The SDP body type (RFC 3264). */
+export const SDP_TYPE = 'application/sdp';
+
+/** Body types we accept (the Accept header, §20.1): SDP, and SIP INFO DTMF (`application/dtmf-relay`, `application/dtmf`). */
+export const ACCEPTED_BODY_TYPES = [SDP_TYPE, 'application/dtmf-relay', 'application/dtmf'] as const;
+
+/** The Accept header value. */
+export const ACCEPTED_TYPES = ACCEPTED_BODY_TYPES.join(', ');
+
+/** Option tags we support (the Supported header, §20.37): RFC 4028 session timers. */
+export const SUPPORTED_TAGS = ['timer'] as const;
+
+/** The base type of a Content-Type value, lower case (`application/sdp`), or undefined. */
+export function bodyType(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0]?.trim().toLowerCase();
+}
 
 /** A random token of `bytes` bytes, hex (tags, branches, Call-IDs: §8.1.1.4, §8.1.1.7, §19.3 want global uniqueness). */
 export function randomToken(bytes = 8): string {

@@ -6,6 +6,7 @@ import type { SrtpProfile } from '@trunkline/rtp-srtp';
 import { AUDIO_CODECS, type AudioCodecName } from '@trunkline/sdp';
 import type { DnsResolver, Pem, TlsClientOptions, TransportTraceEvent } from '@trunkline/transaction-layer';
 import { AllowList } from './allow-list.js';
+import { SessionTimer, type SessionTimerOptions } from './features/session-timer.js';
 
 /** One SIP listener. */
 export interface TransportConfig {
@@ -113,7 +114,17 @@ export interface UserAgentOptions {
   readonly logger?: (entry: LogEntry) => void;
   /** SIP trace hook: every message in or out. Default: none. */
   readonly trace?: (event: TransportTraceEvent) => void;
+  /**
+   * Session timers (RFC 4028) on every call: `Supported: timer`, Session-Expires/Min-SE on the
+   * INVITE and 2xx, refreshes by UPDATE (when the peer allows it) or re-INVITE, BYE with
+   * `Reason: SIP;cause=408` when the peer stops refreshing. `false` turns them off (the peer may
+   * still refresh; we answer). Default `{ sessionExpires: 1800, minSE: 90, refresher: 'local' }`.
+   */
+  readonly sessionTimers?: SessionTimerPolicy | false;
 }
+
+/** The session-timer options a user agent takes (see {@link SessionTimerOptions}). */
+export type SessionTimerPolicy = Pick<SessionTimerOptions, 'sessionExpires' | 'minSE' | 'refresher' | 'minSEFloor'>;
 
 /** @internal Options with defaults applied. */
 export interface ResolvedUserAgentOptions {
@@ -134,6 +145,8 @@ export interface ResolvedUserAgentOptions {
   readonly resolver: DnsResolver | undefined;
   readonly logger: ((entry: LogEntry) => void) | undefined;
   readonly trace: ((event: TransportTraceEvent) => void) | undefined;
+  /** Session-timer options of each call (transactionTimeoutMs from T1), or null when off. */
+  readonly sessionTimers: SessionTimerOptions | null;
 }
 
 function int(name: string, v: number | undefined, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -206,5 +219,13 @@ export function resolveUserAgentOptions(o: UserAgentOptions): ResolvedUserAgentO
     resolver: o.resolver,
     logger: o.logger,
     trace: o.trace,
+    sessionTimers: o.sessionTimers === false ? null : sessionTimerOptions(o.sessionTimers ?? {}, 64 * T1),
   };
+}
+
+function sessionTimerOptions(p: SessionTimerPolicy, transactionTimeoutMs: number): SessionTimerOptions {
+  if (typeof p !== 'object' || p === null) throw new TypeError('options.sessionTimers must be an object or false');
+  const o: SessionTimerOptions = { ...p, transactionTimeoutMs };
+  new SessionTimer(o); // validates once (TypeError naming the option)
+  return o;
 }

@@ -32,7 +32,11 @@ import type { CallEnd } from './call-state.js';
 import { uuiHeaderValues, type UuiInput } from './call-uui.js';
 import { CallMedia } from './media/index.js';
 import { answerSdp, offerSdp } from './negotiation.js';
-import { ALLOWED_METHODS, ACCEPTED_TYPES, KNOWN_METHODS, hostPort, randomToken, viaValue } from './sip-helpers.js';
+import { FeatureScheduler } from './features/node/feature-scheduler.js';
+import { RegistrationClient, type RegistrationClientOptions } from './features/node/registration-client.js';
+import { TrunkKeepAliveClient, type TrunkKeepAliveClientOptions } from './features/node/trunk-keepalive-client.js';
+import { SessionTimer, SessionTimerError } from './features/session-timer.js';
+import { ALLOWED_METHODS, ACCEPTED_BODY_TYPES, KNOWN_METHODS, SDP_TYPE, SUPPORTED_TAGS, bodyType, hostPort, randomToken, viaValue } from './sip-helpers.js';
 import { resolveUserAgentOptions, type LogEntry, type ResolvedUserAgentOptions, type UserAgentOptions } from './user-agent-options.js';
 
 /** diagnostics_channel name of call lifecycle records (`created`, `state`, `established`, `ended`). */
@@ -63,7 +67,15 @@ export interface InviteOptions extends CallMediaChoices {
   readonly signal?: AbortSignal;
   /** Give up ringing after this long (ms): CANCEL, then CALL_TIMEOUT. Default: none (Timer B, 64*T1). */
   readonly timeoutMs?: number;
+  /** Send the INVITE without SDP (RFC 3261 §13.2.1 delayed offer): the 2xx carries the peer's offer, our ACK the answer. Default false. */
+  readonly delayedOffer?: boolean;
 }
+
+/** Options of {@link UserAgent.register}: the {@link RegistrationClientOptions} the user agent does not fill in. */
+export type RegisterOptions = Omit<RegistrationClientOptions, 'endpoint' | 'scheduler' | 'resolver'>;
+
+/** Options of {@link UserAgent.keepAlive}: the {@link TrunkKeepAliveClientOptions} the user agent does not fill in. */
+export type KeepAliveOptions = Omit<TrunkKeepAliveClientOptions, 'endpoint' | 'scheduler' | 'resolver'>;
 
 /** A snapshot of the user agent's counters (`ua.stats`). */
 export interface UserAgentStats {
@@ -132,6 +144,10 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
   readonly #lingering = new Set<NodeJS.Timeout>();
   #counts = { total: 0, inbound: 0, outbound: 0, allowList: 0, maxCalls: 0, notAcceptable: 0 };
   readonly #failed: Partial<Record<CallFailedCode, number>> = {};
+  /** One scheduler for every timed feature: session timers, registrations, keep-alives (issue 12: they never race). */
+  readonly #scheduler: FeatureScheduler;
+  readonly #registrations = new Set<RegistrationClient>();
+  readonly #keepAlives = new Set<TrunkKeepAliveClient>();
 
   /** @internal Use {@link createUserAgent}. */
   constructor(options: ResolvedUserAgentOptions) {
@@ -153,7 +169,13 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     // Workaround: SipEndpoint subscribes to the transport itself. To refuse requests from outside
     // the allow list *before* a transaction exists, its listener is taken off and called from ours.
     const before = new Set(this.#transport.listeners('message'));
-    this.#endpoint = new SipEndpoint(this.#transport, { timers: options.timers, maxTransactions: options.maxTransactions });
+    // Inbound validation (RFC 3261 §8.2): our option tags and body types pass, the rest gets 420/415 statelessly.
+    this.#endpoint = new SipEndpoint(this.#transport, {
+      timers: options.timers,
+      maxTransactions: options.maxTransactions,
+      validation: { supported: SUPPORTED_TAGS, acceptTypes: ACCEPTED_BODY_TYPES },
+    });
+    this.#scheduler = new FeatureScheduler({ onError: (error) => this.#log({ level: 'error', message: 'a timed feature failed', error }) });
     this.#endpointListeners = this.#transport.listeners('message').filter((l) => !before.has(l)) as Array<(ev: TransportMessageEvent) => void>;
     for (const l of this.#endpointListeners) this.#transport.off('message', l);
     this.#transport.on('message', this.#filter);
@@ -167,6 +189,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     this.#host = {
       options,
       endpoint: this.#endpoint,
+      scheduler: this.#scheduler,
       get mediaAddress() {
         return ua.#mediaAddress();
       },
@@ -358,8 +381,8 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       const signalling: SignallingTransport = flow.protocol === 'tls' ? 'tls' : flow.protocol === 'tcp' ? 'tcp' : 'udp';
       let invite: SipRequest;
       try {
-        const offer = offerSdp(this.#options.media, signalling, this.#mediaAddress(), media.localPort);
-        invite = this.#buildInvite(call, d, flow.protocol, cseq, auth, offer.sdp);
+        const offer = d.options.delayedOffer === true ? null : offerSdp(this.#options.media, signalling, this.#mediaAddress(), media.localPort);
+        invite = this.#buildInvite(call, d, flow.protocol, cseq, auth, offer?.sdp ?? null);
         call.setAttempt(invite, flow, offer, abort);
       } catch (e) {
         this.#log({ level: 'error', message: 'could not build the INVITE', callId: call.callId, error: e });
@@ -395,6 +418,10 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
           this.#log({ level: 'info', message: 'challenge could not be answered', callId: call.callId, error: e });
         }
       }
+      if (status === 422 && !abort.signal.aborted && call.retryAfter422(response)) {
+        cseq++; // RFC 4028 §7.4: again with the 422's Min-SE
+        continue;
+      }
       if (status === 503 && !abort.signal.aborted) {
         target = targetsLeft.nextTarget('service-unavailable');
         if (target !== null) {
@@ -413,7 +440,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     protocol: SipProtocol,
     cseq: number,
     auth: ReadonlyArray<readonly [string, string]>,
-    sdp: string,
+    sdp: string | null,
   ): SipRequest {
     const headers: Array<readonly [string, string]> = [
       ['Via', this.#host.via(protocol)],
@@ -425,6 +452,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       ['Contact', this.#contact(protocol)],
       ['User-Agent', this.#options.userAgent],
       ...capabilityHeaders(),
+      ...call.sessionTimerHeaders(),
       ...d.uui.map((v) => ['User-to-User', v] as const),
       ...auth,
     ];
@@ -433,12 +461,55 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       const pairs = Symbol.iterator in extra ? [...(extra as Iterable<readonly [string, string]>)] : Object.entries(extra).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as const] : v.map((x) => [k, x] as const)));
       headers.push(...pairs);
     }
-    return createRequest({ method: 'INVITE', uri: d.uriText, headers, body: sdp, contentType: 'application/sdp' });
+    return createRequest({ method: 'INVITE', uri: d.uriText, headers, ...(sdp === null ? {} : { body: sdp, contentType: SDP_TYPE }) });
   }
 
   /**
-   * Ends every call (BYE, CANCEL or a final response), waits for those
-   * transactions, then releases every socket and port. Idempotent.
+   * Registers `aor` with `registrar` (RFC 3261 §10) and keeps it registered:
+   * refreshed before expiry, 423 answered, retried with backoff on failure
+   * (see {@link RegistrationClient}). Listen for `registered`, `unregistered`
+   * and `failed` on the returned client; `client.close()` unregisters, and
+   * so does {@link close}. Several registrations may run at once.
+   * @throws TypeError for invalid options; Error once closed.
+   */
+  register(options: RegisterOptions): RegistrationClient {
+    if (this.#closing !== null) throw new Error('the user agent is closed');
+    const client = new RegistrationClient({
+      ...options,
+      endpoint: this.#endpoint,
+      scheduler: this.#scheduler,
+      ...(this.#options.resolver === undefined ? {} : { resolver: this.#options.resolver }),
+    });
+    this.#registrations.add(client);
+    client.start();
+    return client;
+  }
+
+  /**
+   * Probes a trunk with OPTIONS every `intervalMs` (RFC 3261 §11) and emits
+   * `trunkUp`/`trunkDown` on the returned client (see
+   * {@link TrunkKeepAliveClient}); it runs on the same scheduler as the
+   * registrations and session timers. Stopped by `client.close()` or
+   * {@link close}.
+   * @throws TypeError for invalid options; Error once closed.
+   */
+  keepAlive(options: KeepAliveOptions): TrunkKeepAliveClient {
+    if (this.#closing !== null) throw new Error('the user agent is closed');
+    const client = new TrunkKeepAliveClient({
+      ...options,
+      endpoint: this.#endpoint,
+      scheduler: this.#scheduler,
+      ...(this.#options.resolver === undefined ? {} : { resolver: this.#options.resolver }),
+    });
+    this.#keepAlives.add(client);
+    client.start();
+    return client;
+  }
+
+  /**
+   * Ends every call (BYE, CANCEL or a final response), unregisters every
+   * registration and stops keep-alives, waits for those transactions, then
+   * releases every socket and port. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
@@ -453,7 +524,12 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
   async #shutdown(): Promise<void> {
     for (const it of this.#iterators) it.push(null);
     this.#iterators.clear();
-    await Promise.all([...this.#calls].map((c) => c.close()));
+    for (const k of this.#keepAlives) k.close();
+    await Promise.all([
+      ...[...this.#calls].map((c) => c.close()),
+      ...[...this.#registrations].map((r) => r.close().catch((error: unknown) => this.#log({ level: 'warn', message: 'unregister failed', error }))),
+    ]);
+    this.#scheduler.close();
     for (const t of this.#lingering) clearTimeout(t);
     this.#lingering.clear();
     this.#outbound.clear();
@@ -527,21 +603,32 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       this.#counts.maxCalls++;
       return this.#reply(incoming, 503, busy); // §21.5.4
     }
-    const required = req.headers.getAll('Require').flatMap((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+    const required = req.headers
+      .getAll('Require')
+      .flatMap((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+      .filter((tag) => !(SUPPORTED_TAGS as readonly string[]).includes(tag.toLowerCase()));
     if (required.length > 0) return this.#reply(incoming, 420, [['Unsupported', required.join(', ')]]); // §8.2.2.3
-    const type = req.contentType?.split(';')[0]?.trim().toLowerCase();
-    if (req.body.length > 0 && type !== ACCEPTED_TYPES) return this.#reply(incoming, 415, [['Accept', ACCEPTED_TYPES]]); // §8.2.3
-    const offer = new TextDecoder().decode(req.body);
-    if (offer === '') {
-      this.#counts.notAcceptable++;
-      return this.#reply(incoming, 488, [['Warning', `399 ${this.#publicHost()} "An INVITE without SDP offer is not supported"`]]);
+    if (req.body.length > 0 && bodyType(req.contentType) !== SDP_TYPE) return this.#reply(incoming, 415, [['Accept', SDP_TYPE]]); // §8.2.3
+    if (this.#options.sessionTimers !== null) {
+      // RFC 4028 §9: a Session-Expires below our Min-SE gets 422 before any call exists.
+      try {
+        const a = new SessionTimer(this.#options.sessionTimers).answerRequest(req);
+        if (a.action === 'reject') return this.#reply(incoming, 422, a.headers);
+      } catch (e) {
+        if (!(e instanceof SessionTimerError)) throw e;
+        return this.#reply(incoming, 400);
+      }
     }
-    // RFC 3264 §6: refuse what we could never answer before bothering the app (port 9 stands in for the real one).
-    const signalling: SignallingTransport = incoming.flow.protocol === 'tls' ? 'tls' : incoming.flow.protocol === 'tcp' ? 'tcp' : 'udp';
-    const check = answerSdp(offer, this.#options.media, signalling, this.#mediaAddress(), 9);
-    if (!check.ok) {
-      this.#counts.notAcceptable++;
-      return this.#reply(incoming, check.status, check.warning === null ? [] : [['Warning', check.warning]]);
+    // An empty body is a delayed offer (RFC 3261 §13.3.1.1): our offer goes in the 2xx.
+    const offer = new TextDecoder().decode(req.body);
+    if (offer !== '') {
+      // RFC 3264 §6: refuse what we could never answer before bothering the app (port 9 stands in for the real one).
+      const signalling: SignallingTransport = incoming.flow.protocol === 'tls' ? 'tls' : incoming.flow.protocol === 'tcp' ? 'tcp' : 'udp';
+      const check = answerSdp(offer, this.#options.media, signalling, this.#mediaAddress(), 9);
+      if (!check.ok) {
+        this.#counts.notAcceptable++;
+        return this.#reply(incoming, check.status, check.warning === null ? [] : [['Warning', check.warning]]);
+      }
     }
     if (this.listenerCount('call') === 0 && this.#iterators.size === 0) {
       this.#log({ level: 'warn', message: 'an inbound call arrived and nobody listens for calls', callId: req.callId ?? '' });
@@ -564,7 +651,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
   #onAck(request: SipRequest): void {
     try {
       const id = dialogIdOf(request);
-      if (id !== null) this.#byDialog.get(dialogKey(id))?.onAck();
+      if (id !== null) this.#byDialog.get(dialogKey(id))?.onAck(request);
     } catch (e) {
       this.#log({ level: 'debug', message: 'unusable ACK dropped', error: e });
     }
@@ -572,7 +659,11 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
 
   #onLateResponse(response: SipResponse): void {
     if (response.cseq?.method !== 'INVITE' || response.status < 200 || response.status >= 300) return;
-    const call = this.#outbound.get(response.callId ?? '');
+    // Outbound INVITEs by Call-ID; a re-INVITE of an inbound call by its dialog (ours is the From tag).
+    const callId = response.callId ?? '';
+    const call =
+      this.#outbound.get(callId) ??
+      this.#byDialog.get(dialogKey({ callId, localTag: response.from?.tag ?? '', remoteTag: response.to?.tag ?? '' }));
     if (call !== undefined) call.onLate2xx(response);
     else this.#log({ level: 'debug', message: 'a 2xx for an INVITE we no longer track was dropped', callId: response.callId ?? '' });
   }

@@ -80,6 +80,12 @@ export interface SessionTimerOptions {
   readonly transactionTimeoutMs?: number;
   /** 422 answers retried per request before giving up (§7.4). Default 2. */
   readonly max422Retries?: number;
+  /**
+   * The lowest Min-SE allowed, seconds. Default (and only conforming value)
+   * {@link MIN_SE_FLOOR}, 90 (§5); lower it in tests only, to run refreshes
+   * and expiries in seconds of real time.
+   */
+  readonly minSEFloor?: number;
 }
 
 /** Where the machine is. */
@@ -133,11 +139,14 @@ interface Resolved {
   readonly refresher: 'local' | 'remote';
   readonly transactionTimeoutMs: number;
   readonly max422Retries: number;
+  readonly minSEFloor: number;
 }
 
 function resolve(o: SessionTimerOptions): Resolved {
-  const minSE = o.minSE ?? MIN_SE_FLOOR;
-  if (!Number.isInteger(minSE) || minSE < MIN_SE_FLOOR) throw new TypeError(`options.minSE must be an integer ≥ ${MIN_SE_FLOOR}, got ${String(minSE)}`);
+  const minSEFloor = o.minSEFloor ?? MIN_SE_FLOOR;
+  if (!Number.isInteger(minSEFloor) || minSEFloor < 1) throw new TypeError(`options.minSEFloor must be a positive integer, got ${String(minSEFloor)}`);
+  const minSE = o.minSE ?? minSEFloor;
+  if (!Number.isInteger(minSE) || minSE < minSEFloor) throw new TypeError(`options.minSE must be an integer ≥ ${minSEFloor}, got ${String(minSE)}`);
   const sessionExpires = o.sessionExpires ?? 1800;
   if (!Number.isInteger(sessionExpires) || sessionExpires < minSE) {
     throw new TypeError(`options.sessionExpires must be an integer ≥ minSE (${minSE}), got ${String(sessionExpires)}`);
@@ -148,7 +157,7 @@ function resolve(o: SessionTimerOptions): Resolved {
   if (!Number.isFinite(transactionTimeoutMs) || transactionTimeoutMs < 0) throw new TypeError('options.transactionTimeoutMs must be a number ≥ 0');
   const max422Retries = o.max422Retries ?? 2;
   if (!Number.isInteger(max422Retries) || max422Retries < 0) throw new TypeError('options.max422Retries must be an integer ≥ 0');
-  return { sessionExpires, minSE, refresher, transactionTimeoutMs, max422Retries };
+  return { sessionExpires, minSE, refresher, transactionTimeoutMs, max422Retries, minSEFloor };
 }
 
 /** BYE margin before expiry (§10): min(32 s, SE/3), in ms. */
@@ -344,7 +353,7 @@ export class SessionTimer {
     const se = readHeader(request, 'Session-Expires', parseSessionExpires);
     const reqMinSE = readHeader(request, 'Min-SE', parseMinSE);
     const uacSupports = supportsTimer(request);
-    const floor = Math.max(reqMinSE ?? MIN_SE_FLOOR, MIN_SE_FLOOR);
+    const floor = Math.max(reqMinSE ?? this.#o.minSEFloor, this.#o.minSEFloor);
     let interval: number;
     let refresher: 'local' | 'remote';
     if (se !== null) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { DtmfDetector, Framer, Resampler, decodePcma, decodePcmu, encodePcma, encodePcmu } from '@trunkline/codecs';
+import { DtmfDetector, Framer, Resampler } from '@trunkline/codecs';
 import {
   JitterBuffer,
   MediaSocket,
@@ -25,6 +25,7 @@ import {
 import type { MediaDirection, NegotiatedMedia } from '@trunkline/sdp';
 import { CallAudio, type AppSampleRate, type CallAudioFrame } from './call-audio.js';
 import { CallMediaError } from './errors.js';
+import { createMediaCodec, RTP_CLOCK_RATE, type MediaCodec } from './media-codec.js';
 import type { MediaMetrics, OneWayAudio } from './media-metrics.js';
 import { PlayoutQueue } from './playout-queue.js';
 import { ReadBuffer } from './read-buffer.js';
@@ -97,7 +98,6 @@ export interface CallMediaEvents {
   error: [Error];
 }
 
-const CODEC_RATE = 8000;
 const DEFAULT_DTMF_MS = 100;
 /** Concealment repeats the last frame this many times, fading, then plays silence. */
 const PLC_REPEATS = 2;
@@ -116,12 +116,8 @@ interface DtmfRequest {
   readonly cleanup: () => void;
 }
 
-interface Codec {
-  readonly name: 'PCMU' | 'PCMA';
-  readonly payloadType: number;
-  readonly encode: (pcm: Int16Array, out: Uint8Array) => Uint8Array;
-  readonly decode: (bytes: Uint8Array, out: Int16Array) => Int16Array;
-}
+/** The in-band DTMF detector's rate (ITU-T Q.24 blocks are tuned for 8 kHz). */
+const DTMF_DETECTOR_RATE = 8000;
 
 /** A mutable RTP packet reused for every send (the socket serializes it synchronously). */
 interface OutPacket {
@@ -163,21 +159,34 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   readonly #queue: PlayoutQueue;
   readonly #frames: ReadBuffer<CallAudioFrame>;
   readonly #seq = new RtpSequencer();
-  readonly #stats = new StreamStats({ clockRate: CODEC_RATE });
+  readonly #stats = new StreamStats({ clockRate: RTP_CLOCK_RATE });
   readonly #dtmfIn = new TelephoneEventReceiver();
   readonly #inband: DtmfDetector | undefined;
-  readonly #up: Resampler;
-  readonly #outUp: Resampler | undefined;
+  /** Rate of the send queue: 16 kHz when the app's rate can carry wideband audio, else 8 kHz. */
+  readonly #queueRate: number;
+  /** Codec audio rate → app rate, for what we play out (and the outbound recording tap). */
+  #up: Resampler;
+  #outUp: Resampler | undefined;
+  /** Queue rate → codec audio rate, when they differ (G.711 from a 16 kHz queue, G.722 from an 8 kHz one). */
+  #toCodec: Resampler | undefined;
+  /** Codec audio rate → 8 kHz for the in-band DTMF detector, when they differ. */
+  #toDetector: Resampler | undefined;
   readonly #framer: Framer;
   readonly #packet: OutPacket;
   readonly #dtmfPayload = new Uint8Array(4);
   readonly #dtmfQueue: DtmfRequest[] = [];
 
   #media: NegotiatedMedia | undefined;
-  #codec: Codec | undefined;
-  #previousCodec: Codec | undefined;
+  #codec: MediaCodec | undefined;
+  #previousCodec: MediaCodec | undefined;
+  /** RTP clock units per frame (ptime × 8000 / 1000). */
   #frameSamples = 0;
+  /** One frame at the queue rate. */
   #sendFrame = new Int16Array(0);
+  /** One frame at the codec's audio rate (the #toCodec output). */
+  #codecFrame = new Int16Array(0);
+  /** Resampler output, consumed at once (send path, then the detector feed). */
+  #scratch = new Int16Array(0);
   #sendPayload = new Uint8Array(0);
   #decoded = new Int16Array(0);
   #upBuffer = new Int16Array(0);
@@ -241,16 +250,18 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     this.#rtcpMinIntervalMs = options.rtcpMinIntervalMs ?? 5000;
     this.#lateWriteMs = options.lateWriteToleranceMs ?? 60;
     this.#dtmfGapMs = options.dtmfGapMs ?? 50;
+    this.#queueRate = this.#rate >= 16000 ? 16000 : 8000;
     this.#queue = new PlayoutQueue({
-      sampleRate: CODEC_RATE,
+      sampleRate: this.#queueRate,
       maxQueuedMs: options.maxQueuedMs ?? 2000,
       onMark: (name, cleared) => this.#emitSafe('mark', { name, cleared }),
     });
     this.#frames = new ReadBuffer({ capacity: options.maxReadFrames ?? 50 });
-    this.audio = new CallAudio({ sampleRate: this.#rate, queueRate: CODEC_RATE, queue: this.#queue, frames: this.#frames });
-    this.#inband = options.inbandDtmf === true ? new DtmfDetector({ sampleRate: CODEC_RATE }) : undefined;
-    this.#up = new Resampler({ fromRate: CODEC_RATE, toRate: this.#rate });
-    this.#outUp = this.#record === undefined ? undefined : new Resampler({ fromRate: CODEC_RATE, toRate: this.#rate });
+    this.audio = new CallAudio({ sampleRate: this.#rate, queueRate: this.#queueRate, queue: this.#queue, frames: this.#frames });
+    this.#inband = options.inbandDtmf === true ? new DtmfDetector({ sampleRate: DTMF_DETECTOR_RATE }) : undefined;
+    // Until a codec is negotiated, as for G.711 (8 kHz audio); #setAudioRate replaces them.
+    this.#up = new Resampler({ fromRate: 8000, toRate: this.#rate });
+    this.#outUp = this.#record === undefined ? undefined : new Resampler({ fromRate: 8000, toRate: this.#rate });
     this.#framer = new Framer({ sampleRate: this.#rate, frameMs: 20 });
     this.#packet = { marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: this.#seq.ssrc, csrc: [], padding: 0, payload: this.#sendPayload };
     socket.on('rtp', this.#onRtp);
@@ -273,7 +284,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
    * Starts sending and receiving as negotiated by the first offer/answer, keying SRTP. Calling it
    * again is the same as {@link update}; after close() it does nothing.
    *
-   * @throws CallMediaError `MEDIA_UNSUPPORTED_CODEC` (status hint 488) for a codec other than PCMU/PCMA at 8000 Hz
+   * @throws CallMediaError `MEDIA_UNSUPPORTED_CODEC` (status hint 488) for a codec other than PCMU, PCMA or G722 at clock 8000
    * @throws TypeError for an impossible `media.ptime`
    */
   start(media: NegotiatedMedia): void {
@@ -288,8 +299,13 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
    */
   update(media: NegotiatedMedia): void {
     if (this.#closed) return;
-    const codec = codecOf(media);
-    if (!Number.isInteger(media.ptime) || media.ptime < 10 || media.ptime > 200 || (media.ptime * CODEC_RATE) % 1000 !== 0) {
+    const current = this.#codec;
+    // The same codec on the same payload type keeps its instance: G.722's ADPCM state must run on.
+    const codec =
+      current !== undefined && current.payloadType === media.codec.payloadType && current.name === media.codec.name.toUpperCase()
+        ? current
+        : createMediaCodec(media.codec);
+    if (!Number.isInteger(media.ptime) || media.ptime < 10 || media.ptime > 200 || (media.ptime * RTP_CLOCK_RATE) % 1000 !== 0) {
       throw new TypeError(`media.ptime ${media.ptime} must be a whole number of ms in 10..200`);
     }
     const previous = this.#media;
@@ -307,6 +323,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     if (this.#codec !== undefined && this.#codec.payloadType !== codec.payloadType) this.#previousCodec = this.#codec;
     this.#codec = codec;
     this.#packet.payloadType = codec.payloadType;
+    const rateChanged = current === undefined || current.audioRate !== codec.audioRate;
+    if (rateChanged) this.#setAudioRate(codec.audioRate);
 
     const wasReceiving = this.#canReceive;
     this.#canSend = sends(media.direction) && !media.remoteHold && !nowhere;
@@ -322,13 +340,14 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       this.#oneWay = new OneWayAudioDetector(now, { thresholdMs: this.#oneWayMs });
       // RFC 3550 §6: RTCP SR/RR through the same socket (so SRTCP when keyed, rtcp-mux when agreed).
       const rtcp = new RtcpSession({
-        socket: this.#socket, stats: this.#stats, localSsrc: this.#seq.ssrc, cname: this.#cname, clockRate: CODEC_RATE, timers: this.#timers,
+        socket: this.#socket, stats: this.#stats, localSsrc: this.#seq.ssrc, cname: this.#cname, clockRate: RTP_CLOCK_RATE, timers: this.#timers,
         scheduler: { minIntervalMs: this.#rtcpMinIntervalMs },
       });
       rtcp.on('error', (e) => this.#emitSafe('error', e));
     }
     // The pacer starts (tick 0 at once) after the RTCP session listens, so every packet is counted.
     if (previous === undefined || previous.ptime !== media.ptime) this.#setPtime(media.ptime);
+    else if (rateChanged) this.#sizeBuffers();
   }
 
   /**
@@ -357,7 +376,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       };
       const request: DtmfRequest = {
         digits: [...digits.toUpperCase()],
-        toneSamples: (durationMs * CODEC_RATE) / 1000,
+        toneSamples: (durationMs * RTP_CLOCK_RATE) / 1000,
         resolve,
         reject,
         cleanup: () => signal?.removeEventListener('abort', onAbort),
@@ -391,7 +410,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     const s = this.#stats.snapshot();
     const j = this.#jitter?.stats;
     const codec = this.#codec;
-    const writeOverflowMs = (this.#queue.droppedSamples * 1000) / CODEC_RATE;
+    const writeOverflowMs = (this.#queue.droppedSamples * 1000) / this.#queueRate;
     return {
       codec: codec?.name ?? null,
       payloadType: codec?.payloadType ?? null,
@@ -449,15 +468,12 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   }
 
   #setPtime(ptime: number): void {
-    const n = (ptime * CODEC_RATE) / 1000;
+    const n = (ptime * RTP_CLOCK_RATE) / 1000;
     this.#seq.skip(this.#owed * this.#frameSamples); // slots held under the old ptime become a gap
     this.#owed = 0;
     this.#frameSamples = n;
     this.#maxOwed = Math.floor(this.#lateWriteMs / ptime);
-    this.#sendFrame = new Int16Array(n);
-    this.#sendPayload = new Uint8Array(n);
-    this.#outDecoded = new Int16Array(n);
-    this.#outUpBuffer = new Int16Array(this.#outUp?.maxOutputLength(n) ?? 0);
+    this.#sizeBuffers();
     if (this.#jitter !== undefined) {
       const j = this.#jitter.stats;
       this.#jitterPrev = {
@@ -466,7 +482,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
         dropped: this.#jitterPrev.dropped + j.overflow + j.accelerated + j.flushed + j.buffered,
       };
     }
-    this.#jitter = new JitterBuffer<RtpPacket>({ ...this.#jitterOptions, frameMs: ptime, clockRate: CODEC_RATE });
+    this.#jitter = new JitterBuffer<RtpPacket>({ ...this.#jitterOptions, frameMs: ptime, clockRate: RTP_CLOCK_RATE });
     // A digit in flight is cut by a ptime change (its events were planned for the old one).
     this.#dtmfOut = undefined;
     this.#finishDigit();
@@ -478,6 +494,42 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       onError: (e) => this.#emitSafe('error', e instanceof Error ? e : new Error(String(e))),
     });
     this.#pacer.start();
+  }
+
+  /** Resamplers between the queue, the codec's audio rate, the app and the DTMF detector. */
+  #setAudioRate(audioRate: number): void {
+    this.#up = new Resampler({ fromRate: audioRate, toRate: this.#rate });
+    if (this.#record !== undefined) this.#outUp = new Resampler({ fromRate: audioRate, toRate: this.#rate });
+    this.#toCodec = audioRate === this.#queueRate ? undefined : new Resampler({ fromRate: this.#queueRate, toRate: audioRate });
+    this.#toDetector = this.#inband === undefined || audioRate === DTMF_DETECTOR_RATE ? undefined : new Resampler({ fromRate: audioRate, toRate: DTMF_DETECTOR_RATE });
+  }
+
+  /** Frame buffers for the current ptime and codec: one RTP payload octet per clock unit for every codec we run. */
+  #sizeBuffers(): void {
+    const n = this.#frameSamples;
+    const codecSamples = this.#codec?.audioSamples(n) ?? n;
+    this.#sendFrame = new Int16Array((n * this.#queueRate) / RTP_CLOCK_RATE);
+    this.#codecFrame = new Int16Array(codecSamples);
+    this.#sendPayload = new Uint8Array(n);
+    this.#outDecoded = new Int16Array(codecSamples);
+    this.#outUpBuffer = new Int16Array(this.#outUp?.maxOutputLength(codecSamples) ?? 0);
+  }
+
+  /** A queue frame at the codec's audio rate (the frame itself when the rates agree). */
+  #codecInput(frame: Int16Array): Int16Array {
+    const resampler = this.#toCodec;
+    if (resampler === undefined) return frame;
+    const out = this.#codecFrame;
+    // Integer ratios (2:1, 1:2) give exactly one codec frame per queue frame; copied to be safe.
+    const converted = resampler.process(frame, this.#resampleScratch(resampler.maxOutputLength(frame.length)));
+    out.set(converted.length > out.length ? converted.subarray(0, out.length) : converted);
+    if (converted.length < out.length) out.fill(0, converted.length);
+    return out;
+  }
+
+  #resampleScratch(length: number): Int16Array {
+    if (this.#scratch.length < length) this.#scratch = new Int16Array(length);
+    return this.#scratch;
   }
 
   // ---------------------------------------------------------------- the pacer tick
@@ -543,7 +595,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
 
   #sendAudio(frame: Int16Array, audible: boolean, now: number): void {
     const codec = this.#codec!;
-    const payload = codec.encode(frame, this.#sendPayload);
+    const payload = codec.encode(this.#codecInput(frame), this.#sendPayload);
     const h = this.#seq.next(this.#frameSamples);
     const p = this.#packet;
     // RFC 3551 §4.1: the marker bit flags the first packet of a talkspurt.
@@ -568,7 +620,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       if (next !== undefined && digit !== undefined) {
         if (tx === undefined || this.#dtmfTone !== next.toneSamples) {
           // One sender per tone length; it also keeps the pause between consecutive digits.
-          tx = new TelephoneEventSender({ samplesPerTick: this.#frameSamples, toneSamples: next.toneSamples, gapSamples: (this.#dtmfGapMs * CODEC_RATE) / 1000 });
+          tx = new TelephoneEventSender({ samplesPerTick: this.#frameSamples, toneSamples: next.toneSamples, gapSamples: (this.#dtmfGapMs * RTP_CLOCK_RATE) / 1000 });
           this.#dtmfOut = tx;
           this.#dtmfTone = next.toneSamples;
         }
@@ -635,15 +687,18 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   }
 
   #decode(packet: RtpPacket): Int16Array {
-    const codec = packet.payloadType === this.#codec?.payloadType ? this.#codec : this.#previousCodec!;
-    const n = packet.payload.length;
+    const current = this.#codec!;
+    const codec = packet.payloadType === current.payloadType ? current : this.#previousCodec!;
+    // A late packet of a previous codec with another audio rate would play at the wrong speed: conceal it.
+    if (codec.audioRate !== current.audioRate) return this.#conceal();
+    const n = codec.decodedLength(packet.payload.length);
     if (this.#decoded.length !== n) this.#decoded = new Int16Array(n);
     return codec.decode(packet.payload, this.#decoded);
   }
 
   /** Packet-loss concealment: the last frame repeated at half, then quarter level, then silence. */
   #conceal(): Int16Array {
-    const n = this.#frameSamples;
+    const n = this.#codec!.audioSamples(this.#frameSamples);
     if (this.#decoded.length !== n) this.#decoded = new Int16Array(n);
     const pcm = this.#decoded;
     if (this.#concealRun++ >= PLC_REPEATS) pcm.fill(0);
@@ -653,7 +708,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
 
   #deliver(pcm: Int16Array): void {
     if (this.#inband !== undefined) {
-      for (const e of this.#inband.process(pcm)) this.#emitSafe('dtmf', { digit: e.digit, durationMs: 0, source: 'inband' });
+      const narrow = this.#toDetector === undefined ? pcm : this.#toDetector.process(pcm, this.#resampleScratch(this.#toDetector.maxOutputLength(pcm.length)));
+      for (const e of this.#inband.process(narrow)) this.#emitSafe('dtmf', { digit: e.digit, durationMs: 0, source: 'inband' });
     }
     const need = this.#up.maxOutputLength(pcm.length);
     if (this.#upBuffer.length < need) this.#upBuffer = new Int16Array(need);
@@ -671,7 +727,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     if (this.#lastEventAt !== undefined && now - this.#lastEventAt > 1000) {
       this.#lastEventAt = undefined;
       const e = this.#dtmfIn.flush();
-      if (e?.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / CODEC_RATE, source: 'rfc4733' });
+      if (e?.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / RTP_CLOCK_RATE, source: 'rfc4733' });
     }
     if (this.#mediaTimeoutMs > 0 && this.#canReceive && !this.#timedOut && now - this.#lastRtpAt >= this.#mediaTimeoutMs) {
       this.#timedOut = true;
@@ -700,7 +756,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       }
       // RFC 4733 §2.5.2: packets of one event share its timestamp; one report per event.
       for (const e of this.#dtmfIn.receive(packet, event)) {
-        if (e.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / CODEC_RATE, source: 'rfc4733' });
+        if (e.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / RTP_CLOCK_RATE, source: 'rfc4733' });
       }
       return;
     }
@@ -736,7 +792,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       this.#seq.skip(Math.max(0, (h.timestamp + packet.payload.length - this.#seq.nextTimestamp) | 0));
       this.#oneWay?.onSent(now, true);
       // The recording tap takes frames of our ptime (a peer with another ptime is not recorded outbound).
-      if (this.#record !== undefined && packet.payload.length === this.#outDecoded.length) {
+      if (this.#record !== undefined && codec.decodedLength(packet.payload.length) === this.#outDecoded.length) {
         this.#tap('out', this.#outUp!.process(codec.decode(packet.payload, this.#outDecoded), this.#outUpBuffer));
       }
     }
@@ -795,17 +851,6 @@ function validate(o: CallMediaOptions): void {
   if (o.rtcpMinIntervalMs !== undefined && !(o.rtcpMinIntervalMs >= 100 && Number.isFinite(o.rtcpMinIntervalMs))) throw new TypeError('options.rtcpMinIntervalMs must be a finite number ≥ 100');
   if (o.lateWriteToleranceMs !== undefined && !(o.lateWriteToleranceMs >= 0 && o.lateWriteToleranceMs <= 1000)) throw new TypeError('options.lateWriteToleranceMs must be within 0..1000');
   if (o.cname !== undefined && (typeof o.cname !== 'string' || o.cname.length === 0)) throw new TypeError('options.cname must be a non-empty string');
-}
-
-function codecOf(media: NegotiatedMedia): Codec {
-  const { name, payloadType, clockRate, channels } = media.codec;
-  const upper = name.toUpperCase();
-  if ((upper !== 'PCMU' && upper !== 'PCMA') || clockRate !== CODEC_RATE || channels !== 1) {
-    throw new CallMediaError('MEDIA_UNSUPPORTED_CODEC', `cannot carry ${name}/${clockRate}/${channels}: only PCMU and PCMA at 8000 Hz`, { statusHint: 488 });
-  }
-  return upper === 'PCMU'
-    ? { name: 'PCMU', payloadType, encode: encodePcmu, decode: decodePcmu }
-    : { name: 'PCMA', payloadType, encode: encodePcma, decode: decodePcma };
 }
 
 function sends(d: MediaDirection): boolean {
