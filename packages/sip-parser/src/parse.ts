@@ -189,17 +189,74 @@ export function tryParseMessage(data: Uint8Array | string, options?: ParseOption
 }
 
 /**
+ * Where the parts of one message are, filled in by the three scanning steps
+ * ({@link scanStartLine}, {@link scanHeaders}, {@link bodyEnd}). One per
+ * parse: the steps hand their results on through it instead of module state.
+ */
+class Frame {
+  /** The bytes and their latin1 view (a prefix of them when `partial`). */
+  readonly b: Uint8Array;
+  readonly s: string;
+  readonly partial: boolean;
+  /** Next unread offset. */
+  pos = 0;
+  /** The next CR at or after the current line (`s.length` when none): each must start a CRLF. */
+  nextCr = 0;
+  request = false;
+  lineStart = 0;
+  lineEnd = 0;
+  // Request-Line fields
+  methodE = 0;
+  uriS = 0;
+  uriE = 0;
+  // Status-Line fields
+  versionE = 0;
+  status = 0;
+  reasonS = 0;
+  // Header section
+  meta: number[] = NO_META;
+  n = 0;
+  contentLength = -1;
+  bodyStart = 0;
+
+  constructor(b: Uint8Array, s: string) {
+    this.b = b;
+    this.s = s;
+    this.partial = s.length < b.length;
+  }
+}
+
+const NO_META: number[] = [];
+
+/**
  * Scan `bytes` whose first `s.length` bytes are viewed as the latin1 string
  * `s`. Returns null when `s` is a prefix that ends before the header section
  * does (the caller retries with the whole message).
  */
 function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean): SipRequest | SipResponse | null {
-  const len = bytes.length;
+  const f = new Frame(bytes, s);
+  if (!scanStartLine(f, limits) || !scanHeaders(f, limits)) return null;
+  const end = bodyEnd(bytes.length, f.bodyStart, f.contentLength, stream);
+  const headers = SipHeaders._fromWire(s, bytes, f.meta, f.n);
+  const m = f.request
+    ? SipRequest._wire(s, bytes, headers, f.lineStart, f.methodE, f.uriS, f.uriE, f.lineEnd)
+    : SipResponse._wire(s, bytes, headers, f.lineStart, f.versionE, f.status, f.reasonS, f.lineEnd);
+  m._headEnd = f.bodyStart;
+  m._bodyStart = f.bodyStart;
+  m._bodyEnd = end;
+  m._hasContentLength = f.contentLength !== -1;
+  if (limits.maxUriLength !== DEFAULT_LIMITS.maxUriLength) m._maxUri = limits.maxUriLength;
+  return m;
+}
+
+/**
+ * Leading line ends (§7.5) and the start line (§7.1, §7.2). Returns false
+ * when the view ends first and is a prefix; leaves `f.pos` at the first header line.
+ */
+function scanStartLine(f: Frame, limits: ParseLimits): boolean {
+  const b = f.b;
+  const s = f.s;
   const sl = s.length;
-  // Single characters are read from the bytes (typed-array loads are cheaper
-  // than charCodeAt); the string serves the native indexOf searches.
-  const b = bytes;
-  const partial = sl < len;
   let pos = 0;
 
   // §7.5: "implementations processing SIP messages over stream-oriented
@@ -211,32 +268,22 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
     else break;
   }
   if (pos >= sl) {
-    if (partial) return null;
+    if (f.partial) return false;
     fail('EMPTY_MESSAGE', 'message holds only line ends', pos);
   }
 
-  // ---- start line -------------------------------------------------------
   const lineStart = pos;
-  let nl = s.indexOf('\n', pos);
+  const nl = s.indexOf('\n', pos);
   if (nl === -1) {
-    if (partial) return null;
-    fail('MISSING_HEADER_END', `start line starting at offset ${pos} is not terminated by CRLF`, len);
+    if (f.partial) return false;
+    fail('MISSING_HEADER_END', `start line starting at offset ${pos} is not terminated by CRLF`, b.length);
   }
   const lineEnd = b[nl - 1]! === CR ? nl - 1 : nl;
   let nextCr = s.indexOf('\r', lineStart);
   if (nextCr === -1) nextCr = sl;
   if (nextCr < lineEnd) fail('BAD_START_LINE', `CR not followed by LF in the start line at offset ${nextCr}`, nextCr);
 
-  let request: boolean;
-  // Request-Line fields
-  let methodE = 0;
-  let uriS = 0;
-  let uriE = 0;
-  // Status-Line fields
-  let versionE = 0;
   let status = 0;
-  let reasonS = 0;
-
   if (
     (b[pos]! | 0x20) === 0x73 && // s
     (b[pos + 1]! | 0x20) === 0x69 && // i
@@ -245,10 +292,8 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
   ) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF   (§7.2, §25.1)
     // Status-Code = 3DIGIT (100-699 by §7.2 / §21)
-    request = false;
     let sp = s.indexOf(' ', pos);
     if (sp === -1 || sp > lineEnd) sp = lineEnd;
-    versionE = sp;
     if (!isSip20(b, pos, sp) && !isSipVersion(s, pos, sp)) {
       fail('BAD_VERSION', `malformed SIP-Version ${JSON.stringify(s.substring(pos, sp))} in status line at offset ${pos}`, pos, 505);
     }
@@ -271,14 +316,16 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
       );
     }
     if (i === lineEnd) fail('BAD_START_LINE', `status line lacks the SP before the Reason-Phrase at offset ${i}`, i);
-    reasonS = i + 1;
+    f.request = false;
+    f.versionE = sp;
+    f.status = status;
+    f.reasonS = i + 1;
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version CRLF   (§7.1, §25.1)
     // Method       = ... / extension-method ; extension-method = token
-    request = true;
     let i = pos;
     while (i < lineEnd && TOKEN[b[i]!] === 1) i++;
-    methodE = i;
+    const methodE = i;
     if (i === pos || (i < lineEnd && b[i]! !== SP)) {
       if (i === pos && (b[i]! === SP || b[i]! === HT)) {
         fail('BAD_START_LINE', `request line starts with whitespace at offset ${i}`, i);
@@ -293,8 +340,8 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
     }
     const lastSp = s.lastIndexOf(' ', lineEnd - 1);
     if (lastSp <= methodE) fail('BAD_START_LINE', `request line has no SIP-Version (offset ${lineEnd})`, lineEnd);
-    uriS = methodE + 1;
-    uriE = lastSp;
+    const uriS = methodE + 1;
+    const uriE = lastSp;
     if (uriE - uriS > limits.maxUriLength) {
       fail(
         'URI_TOO_LONG',
@@ -325,6 +372,10 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
         sipSlash ? 505 : 400,
       );
     }
+    f.request = true;
+    f.methodE = methodE;
+    f.uriS = uriS;
+    f.uriE = uriE;
   }
   if (lineEnd - lineStart > limits.maxHeaderLineBytes) {
     fail(
@@ -333,10 +384,29 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
       lineStart,
     );
   }
+  f.lineStart = lineStart;
+  f.lineEnd = lineEnd;
+  f.nextCr = nextCr;
+  f.pos = nl + 1;
+  return true;
+}
 
-  // ---- header lines ------------------------------------------------------
-  // message-header = field-name HCOLON field-value CRLF     (§7.3, §25.1)
-  // HCOLON = *( SP / HTAB ) ":" SWS ; LWS = [*WSP CRLF] 1*WSP (folding)
+/**
+ * Header lines from `f.pos` up to the empty line (§7.3): names resolved to ids,
+ * spans recorded in `f.meta`, Content-Length decoded. Returns false when the
+ * view ends first and is a prefix.
+ *
+ * ```abnf
+ * message-header = field-name HCOLON field-value CRLF     ; §7.3, §25.1
+ * HCOLON = *( SP / HTAB ) ":" SWS ; LWS = [*WSP CRLF] 1*WSP (folding)
+ * ```
+ */
+function scanHeaders(f: Frame, limits: ParseLimits): boolean {
+  const b = f.b;
+  const s = f.s;
+  const sl = s.length;
+  const len = b.length;
+  const partial = f.partial;
   const maxHeaders = limits.maxHeaders;
   const maxLine = limits.maxHeaderLineBytes;
   // Offsets go to a reused scratch array first, then one exact-size copy:
@@ -346,10 +416,12 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
   let n = 0;
   let contentLength = -1;
   let bodyStart: number;
-  pos = nl + 1;
+  let nextCr = f.nextCr;
+  let nl: number;
+  let pos = f.pos;
   for (;;) {
     if (pos >= sl) {
-      if (partial) return null;
+      if (partial) return false;
       fail('MISSING_HEADER_END', `header section is not ended by an empty line (offset ${pos})`, pos);
     }
     let c = b[pos]!;
@@ -420,13 +492,13 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
     let flags = 0;
     for (;;) {
       if (nl === -1) {
-        if (partial) return null;
+        if (partial) return false;
         fail('MISSING_HEADER_END', `header line starting at offset ${pos} is not terminated`, pos);
       }
       // A following line starting with WSP continues this field (§7.3.1).
       const nc = b[nl + 1]!;
       if (nc !== SP && nc !== HT) {
-        if (nl + 1 >= sl && partial) return null;
+        if (nl + 1 >= sl && partial) return false;
         break;
       }
       flags = FLAG_FOLDED;
@@ -468,8 +540,15 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
     pos = nl + 1;
   }
 
-  // ---- body (§7.4, §18.3, §20.14) ------------------------------------------
-  let bodyEnd: number;
+  f.meta = meta.slice(0, o);
+  f.n = n;
+  f.contentLength = contentLength;
+  f.bodyStart = bodyStart;
+  return true;
+}
+
+/** Where the body ends (§7.4, §18.3, §20.14). */
+function bodyEnd(len: number, bodyStart: number, contentLength: number, stream: boolean): number {
   if (contentLength === -1) {
     if (stream) {
       fail(
@@ -481,31 +560,20 @@ function scan(bytes: Uint8Array, s: string, limits: ParseLimits, stream: boolean
       );
     }
     // RFC 4475 inv2543: without Content-Length the body is the rest of the datagram.
-    bodyEnd = len;
-  } else {
-    bodyEnd = bodyStart + contentLength;
-    if (bodyEnd > len) {
-      fail(
-        'TRUNCATED_BODY',
-        `Content-Length ${contentLength} exceeds the ${len - bodyStart} bytes after the header section (offset ${bodyStart})`,
-        bodyStart,
-        400,
-        'Content-Length',
-      );
-    }
-    // Octets after the body are ignored (§18.3; RFC 4475 dblreq).
+    return len;
   }
-
-  const headers = SipHeaders._fromWire(s, bytes, meta.slice(0, o), n);
-  const m = request
-    ? SipRequest._wire(s, bytes, headers, lineStart, methodE, uriS, uriE, lineEnd)
-    : SipResponse._wire(s, bytes, headers, lineStart, versionE, status, reasonS, lineEnd);
-  m._headEnd = bodyStart;
-  m._bodyStart = bodyStart;
-  m._bodyEnd = bodyEnd;
-  m._hasContentLength = contentLength !== -1;
-  if (limits.maxUriLength !== DEFAULT_LIMITS.maxUriLength) m._maxUri = limits.maxUriLength;
-  return m;
+  const end = bodyStart + contentLength;
+  if (end > len) {
+    fail(
+      'TRUNCATED_BODY',
+      `Content-Length ${contentLength} exceeds the ${len - bodyStart} bytes after the header section (offset ${bodyStart})`,
+      bodyStart,
+      400,
+      'Content-Length',
+    );
+  }
+  // Octets after the body are ignored (§18.3; RFC 4475 dblreq).
+  return end;
 }
 
 /** Fast check for the version every message carries: exactly `SIP/2.0`. */

@@ -16,79 +16,147 @@ import type { SipMessage } from './message.js';
 import { SipRequest, SipResponse } from './message.js';
 
 /**
- * One output buffer, reused by every call (serialization is synchronous):
- * header text and received spans are written straight into it, and the result
- * is one exact-size copy. It grows for a large header section and is dropped
- * back to its initial size afterwards, so nothing large stays retained.
+ * Initial size of a {@link Writer}'s buffer. One buffer of this size is lent
+ * to every writer in turn (serialization is synchronous, so two writers never
+ * hold it at once): most header sections fit, and then nothing is allocated
+ * but the exact-size result. A writer that outgrows it continues in a private
+ * buffer, dropped with the writer, so nothing large stays retained.
  */
 const OUT_INITIAL = 4096;
-let out = new Uint8Array(OUT_INITIAL);
-let outBuf: Buffer = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-let at = 0;
+const SCRATCH = new Uint8Array(OUT_INITIAL);
+const SCRATCH_BUF: Buffer = Buffer.from(SCRATCH.buffer, SCRATCH.byteOffset, SCRATCH.byteLength);
+const EMPTY_BYTES = new Uint8Array(0);
 
-/** Make room for `n` more bytes. */
-function reserve(n: number): void {
-  if (at + n <= out.length) return;
-  let size = out.length * 2;
-  while (size < at + n) size *= 2;
-  const next = new Uint8Array(size);
-  next.set(out.subarray(0, at));
-  out = next;
-  outBuf = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
-}
+/**
+ * The state of one serialization: the output buffer and write position, and
+ * the pending span of received lines. Received lines that were adjacent on the
+ * wire and CRLF-terminated go out as one span, `[spanS, spanE)` of `spanBytes`,
+ * written by {@link Writer.flushSpan}.
+ */
+class Writer {
+  out: Uint8Array = SCRATCH;
+  outBuf: Buffer = SCRATCH_BUF;
+  at = 0;
+  spanBytes: Uint8Array = EMPTY_BYTES;
+  spanS = -1;
+  spanE = -1;
 
-/** Write `s` as UTF-8 (§7.3.1 TEXT-UTF8); short ASCII text, the usual case, by a plain loop. */
-function putText(s: string): void {
-  const len = s.length;
-  reserve(len * 3); // a UTF-16 code unit takes at most 3 UTF-8 bytes
-  if (len > 24) {
-    // Longer text: the native encoder beats the loop below.
-    at += outBuf.write(s, at, 'utf8');
-    return;
+  /** Make room for `n` more bytes. */
+  reserve(n: number): void {
+    const at = this.at;
+    if (at + n <= this.out.length) return;
+    let size = this.out.length * 2;
+    while (size < at + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.out.subarray(0, at));
+    this.out = next;
+    this.outBuf = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
   }
-  const o = out;
-  let p = at;
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) {
-      at = p + outBuf.write(i === 0 ? s : s.slice(i), p, 'utf8');
+
+  /** Write `s` as UTF-8 (§7.3.1 TEXT-UTF8); short ASCII text, the usual case, by a plain loop. */
+  putText(s: string): void {
+    const len = s.length;
+    this.reserve(len * 3); // a UTF-16 code unit takes at most 3 UTF-8 bytes
+    if (len > 24) {
+      // Longer text: the native encoder beats the loop below.
+      this.at += this.outBuf.write(s, this.at, 'utf8');
       return;
     }
-    o[p++] = c;
+    const o = this.out;
+    let p = this.at;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.at = p + this.outBuf.write(i === 0 ? s : s.slice(i), p, 'utf8');
+        return;
+      }
+      o[p++] = c;
+    }
+    this.at = p;
   }
-  at = p;
-}
 
-/** Write `bytes[s, e)`; very short spans by a loop (cheaper than a view and `set`). */
-function putSpan(bytes: Uint8Array, s: number, e: number): void {
-  const n = e - s;
-  reserve(n);
-  if (n > 16) out.set(bytes.subarray(s, e), at);
-  else {
-    const o = out;
-    let p = at;
-    for (let i = s; i < e; i++) o[p++] = bytes[i]!;
+  /** Write `bytes[s, e)`; very short spans by a loop (cheaper than a view and `set`). */
+  putSpan(bytes: Uint8Array, s: number, e: number): void {
+    const n = e - s;
+    this.reserve(n);
+    const o = this.out;
+    if (n > 16) o.set(bytes.subarray(s, e), this.at);
+    else {
+      let p = this.at;
+      for (let i = s; i < e; i++) o[p++] = bytes[i]!;
+    }
+    this.at += n;
   }
-  at += n;
-}
 
-function putCrlf(): void {
-  reserve(2);
-  out[at] = 0x0d;
-  out[at + 1] = 0x0a;
-  at += 2;
-}
+  /** Write two bytes, e.g. CRLF or `": "`. */
+  putPair(a: number, b: number): void {
+    this.reserve(2);
+    const at = this.at;
+    this.out[at] = a;
+    this.out[at + 1] = b;
+    this.at = at + 2;
+  }
 
-/** Write a non-negative integer in decimal. */
-function putInt(v: number): void {
-  putText(String(v));
-}
+  putCrlf(): void {
+    this.putPair(0x0d, 0x0a);
+  }
 
-/** `Content-Length: n CRLF` (§20.14). */
-function putContentLength(n: number): void {
-  putText('Content-Length: ');
-  putInt(n);
-  putCrlf();
+  /** `Content-Length: n CRLF` (§20.14). */
+  putContentLength(n: number): void {
+    this.putText('Content-Length: ');
+    this.putText(String(n));
+    this.putCrlf();
+  }
+
+  flushSpan(): void {
+    if (this.spanS === -1) return;
+    this.putSpan(this.spanBytes, this.spanS, this.spanE);
+    this.spanS = -1;
+  }
+
+  /**
+   * A received header line, name through value (folded continuations included),
+   * byte for byte, ended by CRLF (a bare LF is rewritten as CRLF).
+   */
+  putWireLine(bytes: Uint8Array, meta: readonly number[], o: number): void {
+    const s = meta[o + F_NAME_S]!;
+    const e = meta[o + F_RAW_E]!;
+    if (bytes[e] === 0x0d) {
+      // CRLF-terminated: extend the pending span or start one.
+      if (this.spanS === -1 || s !== this.spanE || bytes !== this.spanBytes) {
+        this.flushSpan();
+        this.spanBytes = bytes;
+        this.spanS = s;
+      }
+      this.spanE = e + 2;
+      return;
+    }
+    this.flushSpan();
+    this.putSpan(bytes, s, e);
+    this.putCrlf();
+  }
+
+  /**
+   * The start line, for a message whose start line changed or was built.
+   * `Request-Line = Method SP Request-URI SP SIP-Version` (§7.1),
+   * `Status-Line = SIP-Version SP Status-Code SP Reason-Phrase` (§7.2).
+   */
+  putStartLine(msg: SipMessage): void {
+    if (msg instanceof SipRequest) {
+      this.putText(msg.method);
+      this.putText(' ');
+      this.putText(msg.requestUri);
+      this.putText(' ');
+      this.putText(msg.version);
+      return;
+    }
+    const r = msg as SipResponse;
+    this.putText(r.version);
+    this.putText(' ');
+    this.putText(String(r.status));
+    this.putText(' ');
+    this.putText(r.reason);
+  }
 }
 
 /** `b[s, e)` as a plain Uint8Array view (cheaper than Buffer's own subarray). */
@@ -146,33 +214,24 @@ export function serializeMessage(msg: SipMessage): Uint8Array {
     return copy;
   }
 
-  at = 0;
-  spanS = -1;
-  try {
-    return writeMessage(msg, h);
-  } finally {
-    if (out.length > OUT_INITIAL * 4) {
-      out = new Uint8Array(OUT_INITIAL);
-      outBuf = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-    }
-  }
+  return writeMessage(new Writer(), msg, h);
 }
 
-/** Header section of a built or modified message into `out`, then one exact-size copy with the body. */
-function writeMessage(msg: SipMessage, h: SipHeaders): Uint8Array {
+/** Header section of a built or modified message into `w`, then one exact-size copy with the body. */
+function writeMessage(w: Writer, msg: SipMessage, h: SipHeaders): Uint8Array {
   const bytes = msg._bytes;
   if (!msg._wireStart) {
-    putStartLine(msg);
-    putCrlf();
+    w.putStartLine(msg);
+    w.putCrlf();
   } else if (bytes[msg._lineEnd] === 0x0d) {
     // Received start line: starts the span of received lines.
-    spanBytes = bytes;
-    spanS = msg._lineStart;
-    spanE = msg._lineEnd + 2;
+    w.spanBytes = bytes;
+    w.spanS = msg._lineStart;
+    w.spanE = msg._lineEnd + 2;
   } else {
     // A bare LF is rewritten as CRLF.
-    putSpan(bytes, msg._lineStart, msg._lineEnd);
-    putCrlf();
+    w.putSpan(bytes, msg._lineStart, msg._lineEnd);
+    w.putCrlf();
   }
 
   const body = msg.body;
@@ -192,12 +251,12 @@ function writeMessage(msg: SipMessage, h: SipHeaders): Uint8Array {
       if (m[o] === H_CONTENT_LENGTH) {
         if (clDone) continue;
         clDone = true;
-        if (digitsValue(src.substring(m[o + F_VAL_S]!, m[o + F_VAL_E]!)) === bodyLen) putWireLine(hb, m, o);
+        if (digitsValue(src.substring(m[o + F_VAL_S]!, m[o + F_VAL_E]!)) === bodyLen) w.putWireLine(hb, m, o);
         else {
-          flushSpan();
-          putContentLength(bodyLen);
+          w.flushSpan();
+          w.putContentLength(bodyLen);
         }
-      } else putWireLine(hb, m, o);
+      } else w.putWireLine(hb, m, o);
     }
   } else {
     for (let k = 0; k < entries.length; k++) {
@@ -207,90 +266,29 @@ function writeMessage(msg: SipMessage, h: SipHeaders): Uint8Array {
         clDone = true;
         const o = e.o;
         // Already right: keep it as received.
-        if (o >= 0 && digitsValue(src.substring(meta![o + F_VAL_S]!, meta![o + F_VAL_E]!)) === bodyLen) putWireLine(hb, meta!, o);
+        if (o >= 0 && digitsValue(src.substring(meta![o + F_VAL_S]!, meta![o + F_VAL_E]!)) === bodyLen) w.putWireLine(hb, meta!, o);
         else {
-          flushSpan();
-          putContentLength(bodyLen);
+          w.flushSpan();
+          w.putContentLength(bodyLen);
         }
-      } else if (e.o >= 0) putWireLine(hb, meta!, e.o);
+      } else if (e.o >= 0) w.putWireLine(hb, meta!, e.o);
       else {
-        flushSpan();
-        putText(e.id === 0 ? e.name! : canonicalNameOfId(e.id));
-        reserve(2);
-        out[at] = 0x3a; // ":"
-        out[at + 1] = 0x20;
-        at += 2;
-        putText(e.value!);
-        putCrlf();
+        w.flushSpan();
+        w.putText(e.id === 0 ? e.name! : canonicalNameOfId(e.id));
+        w.putPair(0x3a, 0x20); // ": "
+        w.putText(e.value!);
+        w.putCrlf();
       }
     }
   }
-  flushSpan();
-  spanBytes = EMPTY_BYTES; // do not keep the message's bytes alive
-  if (!clDone) putContentLength(bodyLen);
-  putCrlf();
-  const head = at;
+  w.flushSpan();
+  if (!clDone) w.putContentLength(bodyLen);
+  w.putCrlf();
+  const head = w.at;
   const result = allocOut(head + bodyLen);
-  result.set(out.subarray(0, head));
+  result.set(w.out.subarray(0, head));
   if (bodyLen > 0) result.set(body, head);
   return result;
-}
-
-// Received lines that were adjacent on the wire and CRLF-terminated go out
-// as one span: [spanS, spanE) of spanBytes, written by flushSpan().
-const EMPTY_BYTES = new Uint8Array(0);
-let spanBytes: Uint8Array = EMPTY_BYTES;
-let spanS = -1;
-let spanE = -1;
-
-function flushSpan(): void {
-  if (spanS === -1) return;
-  putSpan(spanBytes, spanS, spanE);
-  spanS = -1;
-}
-
-/**
- * A received header line, name through value (folded continuations included),
- * byte for byte, ended by CRLF (a bare LF is rewritten as CRLF).
- */
-function putWireLine(bytes: Uint8Array, meta: readonly number[], o: number): void {
-  const s = meta[o + F_NAME_S]!;
-  const e = meta[o + F_RAW_E]!;
-  if (bytes[e] === 0x0d) {
-    // CRLF-terminated: extend the pending span or start one.
-    if (spanS === -1 || s !== spanE || bytes !== spanBytes) {
-      flushSpan();
-      spanBytes = bytes;
-      spanS = s;
-    }
-    spanE = e + 2;
-    return;
-  }
-  flushSpan();
-  putSpan(bytes, s, e);
-  putCrlf();
-}
-
-/**
- * The start line, for a message whose start line changed or was built.
- * `Request-Line = Method SP Request-URI SP SIP-Version` (§7.1),
- * `Status-Line = SIP-Version SP Status-Code SP Reason-Phrase` (§7.2).
- */
-function putStartLine(msg: SipMessage): void {
-  if (msg instanceof SipRequest) {
-    putText(msg.method);
-    putText(' ');
-    putText(msg.requestUri);
-    putText(' ');
-    putText(msg.version);
-    return;
-  }
-  const r = msg as SipResponse;
-  putText(r.version);
-  putText(' ');
-  putInt(r.status);
-  putText(' ');
-  putText(r.reason);
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   where,
 } from './header-values.js';
 import { parseNameAddr } from './name-addr.js';
+import { digitsEnd } from './uri.js';
 import type { NameAddr, Param, RAck, ReasonValue, Replaces, SessionExpires } from './types.js';
 import { requireString } from './arguments.js';
 
@@ -39,37 +40,32 @@ function badValue(i: number, what: string, header: string | undefined): SipParse
 }
 
 /**
- * Scan 1*DIGIT at `i` no larger than `max`; returns the end index, value in `lastNumber`.
- * Leading zeros are fine; the value is checked digit by digit so a
- * hundred-digit number is rejected without losing precision.
+ * The value of the digits `text[s, e)` (1*DIGIT, as delimited by
+ * {@link digitsEnd}), no larger than `max`. Leading zeros are fine; the value
+ * is checked digit by digit so a hundred-digit number is rejected without
+ * losing precision.
  */
-let lastNumber = 0;
-function scanNumber(text: string, i: number, end: number, max: number, what: string, header: string | undefined): number {
-  const s = i;
+function decimalValue(text: string, s: number, e: number, max: number, what: string, header: string | undefined): number {
+  if (e === s) throw badNumber(s, `expected ${what} (digits) but found ${describeChar(text, s)}`, header);
   let v = 0;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) break;
-    v = v * 10 + (c - 0x30);
+  for (let i = s; i < e; i++) {
+    v = v * 10 + (text.charCodeAt(i) - 0x30);
     if (v > max) {
-      let e = i;
-      while (e < end && text.charCodeAt(e) >= 0x30 && text.charCodeAt(e) <= 0x39) e++;
       const shown = e - s > 40 ? `of ${e - s} digits` : `"${text.slice(s, e)}"`;
       throw badNumber(s, `${what} ${shown} exceeds ${max}`, header);
     }
-    i++;
   }
-  if (i === s) throw badNumber(i, `expected ${what} (digits) but found ${describeChar(text, i)}`, header);
-  lastNumber = v;
-  return i;
+  return v;
 }
 
 /** A whole value that is one number in 0..max, LWS around it tolerated. */
 function wholeNumber(text: string, max: number, what: string, header: string | undefined): number {
   const end = trimLwsEnd(text, 0, text.length);
-  const i = scanNumber(text, skipLws(text, 0, end), end, max, what, header);
+  const s = skipLws(text, 0, end);
+  const i = digitsEnd(text, s, end);
+  const value = decimalValue(text, s, i, max, what, header);
   if (i < end) throw badNumber(i, `unexpected ${describeChar(text, i)} after ${what}`, header);
-  return lastNumber;
+  return value;
 }
 
 /**
@@ -146,8 +142,8 @@ function deltaWithParams(
 ): { value: number; params: Param[]; start: number } {
   const end = trimLwsEnd(text, 0, text.length);
   const s = skipLws(text, 0, end);
-  const i = scanNumber(text, s, end, MAX_U32, what, header);
-  const value = lastNumber;
+  const i = digitsEnd(text, s, end);
+  const value = decimalValue(text, s, i, MAX_U32, what, header);
   const { params, end: pe } = parseParams(text, i, end, header);
   if (pe < end) throw badValue(pe, `unexpected ${describeChar(text, pe)} after ${what}`, header);
   return { value, params, start: i };
@@ -217,13 +213,13 @@ export function parseRAck(text: string, header = 'RAck'): RAck {
   const end = trimLwsEnd(text, 0, text.length);
   let i = skipLws(text, 0, end);
   const r0 = i;
-  i = scanNumber(text, i, end, MAX_U32, 'response-num', header);
-  const rseq = lastNumber;
+  i = digitsEnd(text, r0, end);
+  const rseq = decimalValue(text, r0, i, MAX_U32, 'response-num', header);
   if (rseq === 0) throw badNumber(r0, 'response-num must be at least 1', header);
   let j = skipLws(text, i, end);
   if (j === i) throw badValue(i, `expected whitespace after response-num but found ${describeChar(text, i)}`, header);
-  i = scanNumber(text, j, end, MAX_U32, 'CSeq-num', header);
-  const cseq = lastNumber;
+  i = digitsEnd(text, j, end);
+  const cseq = decimalValue(text, j, i, MAX_U32, 'CSeq-num', header);
   j = skipLws(text, i, end);
   if (j === i) throw badValue(i, `expected whitespace after CSeq-num but found ${describeChar(text, i)}`, header);
   i = j;
@@ -383,8 +379,9 @@ export interface RetryAfter {
 export function parseRetryAfter(text: string, header = 'Retry-After'): RetryAfter {
   requireString(text, 'parseRetryAfter: text');
   const end = trimLwsEnd(text, 0, text.length);
-  let i = scanNumber(text, skipLws(text, 0, end), end, MAX_U32, 'delta-seconds', header);
-  const deltaSeconds = lastNumber;
+  const ds = skipLws(text, 0, end);
+  let i = digitsEnd(text, ds, end);
+  const deltaSeconds = decimalValue(text, ds, i, MAX_U32, 'delta-seconds', header);
   let comment: string | null = null;
   const c = skipLws(text, i, end);
   if (c < end && text.charCodeAt(c) === 0x28) {

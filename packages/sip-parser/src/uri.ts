@@ -178,24 +178,35 @@ function escapeEnd(text: string, i: number, end: number, header: string | undefi
 }
 
 /**
- * Scan characters of class `cls` or `%HH` escapes from `i`; returns the end.
- * Sets `sawEscape` so the caller can skip decoding the common escape-free case.
+ * Scan characters of class `cls` or `%HH` escapes from `i`. Returns the end
+ * index times two, plus one when an escape was seen (read it with
+ * {@link scannedEnd} / {@link hadEscape}), so the caller can skip decoding the
+ * common escape-free case without a second pass or an allocation.
  */
-let sawEscape = false;
 function scanEscaped(text: string, i: number, end: number, cls: Uint8Array, header: string | undefined): number {
-  sawEscape = false;
+  let escaped = 0;
   while (i < end) {
     const c = text.charCodeAt(i);
     if (c === 0x25) {
       i = escapeEnd(text, i, end, header);
-      sawEscape = true;
+      escaped = 1;
     } else if (c < 256 && cls[c] === 1) {
       i++;
     } else {
       break;
     }
   }
-  return i;
+  return i * 2 + escaped;
+}
+
+/** The end index of a {@link scanEscaped} result. */
+function scannedEnd(scanned: number): number {
+  return scanned >>> 1;
+}
+
+/** Whether a {@link scanEscaped} result covered a `%HH` escape. */
+function hadEscape(scanned: number): boolean {
+  return (scanned & 1) === 1;
 }
 
 function hexVal(c: number): number {
@@ -271,14 +282,16 @@ function parseSip(
   let password: string | null = null;
   const at = indexOfIn(text, '@', i, end);
   if (at !== -1) {
-    const ue = scanEscaped(text, i, at, USER_CHAR, header);
+    const us = scanEscaped(text, i, at, USER_CHAR, header);
+    const ue = scannedEnd(us);
     if (ue === i) throw badUri(i, 'empty user part before "@"', header);
-    user = pctDecode(text, i, ue, sawEscape);
+    user = pctDecode(text, i, ue, hadEscape(us));
     if (ue < at) {
       if (text.charCodeAt(ue) !== 0x3a) throw unexpected(text, ue, 'user part', header);
-      const pe = scanEscaped(text, ue + 1, at, PASSWORD_CHAR, header);
+      const ps = scanEscaped(text, ue + 1, at, PASSWORD_CHAR, header);
+      const pe = scannedEnd(ps);
       if (pe < at) throw unexpected(text, pe, 'password', header);
-      password = pctDecode(text, ue + 1, pe, sawEscape);
+      password = pctDecode(text, ue + 1, pe, hadEscape(ps));
     }
     i = at + 1;
   }
@@ -286,22 +299,24 @@ function parseSip(
   i = host.end;
   let port: number | null = null;
   if (i < end && text.charCodeAt(i) === 0x3a) {
-    const pe = scanPort(text, i + 1, end, header, 'BAD_URI');
-    port = lastPort;
+    const pe = digitsEnd(text, i + 1, end);
+    port = portValue(text, i + 1, pe, header, 'BAD_URI');
     i = pe;
   }
   const params: Param[] = [];
   while (i < end && text.charCodeAt(i) === 0x3b) {
     const ns = i + 1;
-    const ne = scanEscaped(text, ns, end, PARAM_CHAR, header);
+    const nameScan = scanEscaped(text, ns, end, PARAM_CHAR, header);
+    const ne = scannedEnd(nameScan);
     if (ne === ns) throw badUri(ns, `expected URI parameter name after ";" but found ${describeChar(text, ns)}`, header);
-    const name = pctDecode(text, ns, ne, sawEscape);
+    const name = pctDecode(text, ns, ne, hadEscape(nameScan));
     let value: string | null = null;
     i = ne;
     if (i < end && text.charCodeAt(i) === 0x3d) {
-      const ve = scanEscaped(text, i + 1, end, PARAM_CHAR, header);
+      const valueScan = scanEscaped(text, i + 1, end, PARAM_CHAR, header);
+      const ve = scannedEnd(valueScan);
       if (ve === i + 1) throw badUri(ve, `expected value after "=" in URI parameter "${name}"`, header);
-      value = pctDecode(text, i + 1, ve, sawEscape);
+      value = pctDecode(text, i + 1, ve, hadEscape(valueScan));
       i = ve;
     }
     params.push({ name, value });
@@ -310,14 +325,16 @@ function parseSip(
   if (i < end && text.charCodeAt(i) === 0x3f) {
     do {
       const ns = i + 1;
-      const ne = scanEscaped(text, ns, end, HNV_CHAR, header);
+      const nameScan = scanEscaped(text, ns, end, HNV_CHAR, header);
+      const ne = scannedEnd(nameScan);
       if (ne === ns) throw badUri(ns, `expected URI header name but found ${describeChar(text, ns)}`, header);
-      const name = pctDecode(text, ns, ne, sawEscape);
+      const name = pctDecode(text, ns, ne, hadEscape(nameScan));
       let value: string | null = null;
       i = ne;
       if (i < end && text.charCodeAt(i) === 0x3d) {
-        const ve = scanEscaped(text, i + 1, end, HNV_CHAR, header);
-        value = pctDecode(text, i + 1, ve, sawEscape);
+        const valueScan = scanEscaped(text, i + 1, end, HNV_CHAR, header);
+        const ve = scannedEnd(valueScan);
+        value = pctDecode(text, i + 1, ve, hadEscape(valueScan));
         i = ve;
       }
       headers.push({ name, value });
@@ -399,39 +416,36 @@ function hostError(
   return new SipParseError(code, `${where(header, code === 'BAD_VIA' ? 'Via' : 'URI')}: ${what} at offset ${i}`, opts(i, header));
 }
 
-/** Port parsed by the last {@link scanPort} call. */
-let lastPort = 0;
-
-/**
- * port = 1*DIGIT, 0..65535 (§25.1). Returns the end index; the value is left
- * in `lastPort`.
- *
- * @internal
- */
-export function scanPort(
-  text: string,
-  i: number,
-  end: number,
-  header: string | undefined,
-  code: 'BAD_URI' | 'BAD_VIA',
-): number {
-  const s = i;
-  let v = 0;
+/** The end of the run of ASCII digits starting at `i` (`i` itself if there is none). @internal */
+export function digitsEnd(text: string, i: number, end: number): number {
   while (i < end) {
     const c = text.charCodeAt(i);
     if (c < 0x30 || c > 0x39) break;
-    v = v * 10 + (c - 0x30);
-    if (v > 65535) throw hostError(code, text, s, `port "${text.slice(s, i + 1)}..." exceeds 65535`, header);
     i++;
   }
-  if (i === s) throw hostError(code, text, i, `expected port digits after ":" but found ${describeChar(text, i)}`, header);
-  lastPort = v;
   return i;
 }
 
-/** The port value of the last successful {@link scanPort}. @internal */
-export function scannedPort(): number {
-  return lastPort;
+/**
+ * port = 1*DIGIT, 0..65535 (§25.1): the value of the digits `text[s, e)`
+ * (as delimited by {@link digitsEnd}).
+ *
+ * @internal
+ */
+export function portValue(
+  text: string,
+  s: number,
+  e: number,
+  header: string | undefined,
+  code: 'BAD_URI' | 'BAD_VIA',
+): number {
+  if (e === s) throw hostError(code, text, s, `expected port digits after ":" but found ${describeChar(text, s)}`, header);
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    v = v * 10 + (text.charCodeAt(i) - 0x30);
+    if (v > 65535) throw hostError(code, text, s, `port "${text.slice(s, i + 1)}..." exceeds 65535`, header);
+  }
+  return v;
 }
 
 /** IPv4address = 4 dotted groups of 1-3 digits, each 0..255. @internal */
@@ -600,9 +614,10 @@ function parseTel(text: string, start: number, i: number, end: number, header: s
     let value: string | null = null;
     i = ne;
     if (i < end && text.charCodeAt(i) === 0x3d) {
-      const ve = scanEscaped(text, i + 1, end, TEL_VALUE, header);
+      const valueScan = scanEscaped(text, i + 1, end, TEL_VALUE, header);
+      const ve = scannedEnd(valueScan);
       if (ve === i + 1) throw badUri(ve, `expected value after "=" in tel parameter "${name}"`, header);
-      value = pctDecode(text, i + 1, ve, sawEscape);
+      value = pctDecode(text, i + 1, ve, hadEscape(valueScan));
       i = ve;
     }
     if (value !== null && asciiLower(name) === 'phone-context') hasContext = true;
@@ -630,7 +645,7 @@ function parseAbsolute(
   header: string | undefined,
 ): AbsoluteUri {
   const s = colon + 1;
-  const e = scanEscaped(text, s, end, URIC, header);
+  const e = scannedEnd(scanEscaped(text, s, end, URIC, header));
   if (e === s) throw badUri(s, `expected URI content after "${text.slice(start, s)}"`, header);
   if (e < end) throw unexpected(text, e, 'URI', header);
   return new ParsedAbsoluteUri(

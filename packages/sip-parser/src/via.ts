@@ -15,7 +15,7 @@ import {
   trimLwsEnd,
 } from './header-values.js';
 import { TOKEN } from './charset.js';
-import { ipv6Groups, isIPv4, scanHost, scanPort, scannedPort } from './uri.js';
+import { digitsEnd, ipv6Groups, isIPv4, portValue, scanHost } from './uri.js';
 import type { Param, Via } from './types.js';
 import { requireString } from './arguments.js';
 
@@ -114,8 +114,8 @@ export function parseViaRange(text: string, start: number, end: number): Via {
   const c0 = skipLws(text, i, end);
   if (c0 < end && text.charCodeAt(c0) === 0x3a) {
     const p0 = skipLws(text, c0 + 1, end);
-    i = scanPort(text, p0, end, H, 'BAD_VIA');
-    port = scannedPort();
+    i = digitsEnd(text, p0, end);
+    port = portValue(text, p0, i, H, 'BAD_VIA');
   }
   const host = text.slice(h0, hostE);
   // Without a port sent-by is the host: one string for both.
