@@ -21,6 +21,12 @@ type Item = { readonly pcm: Int16Array; readonly name?: never } | { readonly nam
 
 /** Options of {@link BotPlayout}. */
 export interface BotPlayoutOptions {
+  /**
+   * Audio is handed on in whole multiples of this many samples (one 20 ms frame at the call's
+   * rate); a remainder waits for the bot's next chunk, or a mark. Without this, a bot streaming
+   * odd-sized pieces in real time would leave partial frames that the call pads with silence.
+   */
+  readonly frameSamples: number;
   /** Most audio held here (not yet handed to the sink), samples at the call's rate. */
   readonly maxQueuedSamples: number;
   /** A mark the sink never saw because `clear()` dropped it here: echo it (Twilio returns pending marks on clear). */
@@ -34,6 +40,7 @@ export class BotPlayout {
   readonly #sink: PlayoutSink;
   readonly #options: BotPlayoutOptions;
   #items: Item[] = [];
+  #partial: Int16Array = new Int16Array(0);
   #queuedSamples = 0;
   #droppedSamples = 0;
   #pumping = false;
@@ -45,13 +52,14 @@ export class BotPlayout {
    */
   constructor(sink: PlayoutSink, options: BotPlayoutOptions) {
     if (!(options.maxQueuedSamples > 0)) throw new TypeError('options.maxQueuedSamples must be positive');
+    if (!Number.isInteger(options.frameSamples) || options.frameSamples <= 0) throw new TypeError('options.frameSamples must be a positive integer');
     this.#sink = sink;
     this.#options = options;
   }
 
   /** Samples held here, not yet handed to the sink. */
   get queuedSamples(): number {
-    return this.#queuedSamples;
+    return this.#queuedSamples + this.#partial.length;
   }
 
   /** Samples dropped because the queue was full. */
@@ -62,19 +70,35 @@ export class BotPlayout {
   /** Queues audio (kept by reference). Dropped and counted when more than the bound is held. */
   pushAudio(pcm: Int16Array): void {
     if (this.#closed || pcm.length === 0) return;
-    if (this.#queuedSamples + pcm.length > this.#options.maxQueuedSamples) {
+    if (this.queuedSamples + pcm.length > this.#options.maxQueuedSamples) {
       this.#droppedSamples += pcm.length;
       return;
     }
-    this.#items.push({ pcm });
-    this.#queuedSamples += pcm.length;
+    let all = pcm;
+    if (this.#partial.length > 0) {
+      all = new Int16Array(this.#partial.length + pcm.length);
+      all.set(this.#partial);
+      all.set(pcm, this.#partial.length);
+    }
+    const whole = all.length - (all.length % this.#options.frameSamples);
+    this.#partial = all.slice(whole);
+    if (whole > 0) this.#enqueue(all.subarray(0, whole));
+  }
+
+  /** Queues a mark after the audio pushed so far (a partial frame goes first, padded by the call). */
+  pushMark(name: string): void {
+    if (this.#closed) return;
+    if (this.#partial.length > 0) {
+      this.#enqueue(this.#partial);
+      this.#partial = new Int16Array(0);
+    }
+    this.#items.push({ name });
     this.#kick();
   }
 
-  /** Queues a mark after the audio pushed so far. */
-  pushMark(name: string): void {
-    if (this.#closed) return;
-    this.#items.push({ name });
+  #enqueue(pcm: Int16Array): void {
+    this.#items.push({ pcm });
+    this.#queuedSamples += pcm.length;
     this.#kick();
   }
 
@@ -86,6 +110,7 @@ export class BotPlayout {
     const items = this.#items;
     this.#items = [];
     this.#queuedSamples = 0;
+    this.#partial = new Int16Array(0);
     this.#sink.clear();
     for (const item of items) if (item.name !== undefined) this.#options.onMarkDropped(item.name);
   }
@@ -95,6 +120,7 @@ export class BotPlayout {
     this.#closed = true;
     this.#items = [];
     this.#queuedSamples = 0;
+    this.#partial = new Int16Array(0);
   }
 
   #kick(): void {

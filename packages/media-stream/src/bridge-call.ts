@@ -33,8 +33,11 @@ export interface EscalationTarget {
 export type UnreachableAction =
   /** Reject with this SIP status (default 503). */
   | { readonly status: number }
-  /** Answer, play this PCM (at the call's sample rate), hang up with `reason`. */
-  | { readonly prompt: Int16Array; readonly reason?: string };
+  /**
+   * Answer, play this PCM (at the call's sample rate), wait `tailMs` (default 300) so the caller's
+   * jitter buffer plays the last packets out, then hang up with `reason` (default the bot-failed one).
+   */
+  | { readonly prompt: Int16Array; readonly reason?: string; readonly tailMs?: number };
 
 /** Options of {@link bridgeCall}. Every limit has a default. */
 export interface BridgeCallOptions {
@@ -130,6 +133,7 @@ const DEFAULTS = {
   botClosedReason: 'SIP;cause=200;text="Bot ended the call"',
   botFailedReason: 'SIP;cause=502;text="Bot connection lost"',
   escalationTimeoutMs: 30_000,
+  promptTailMs: 300,
 } as const;
 
 /** A converter between two sample rates (identity when equal). */
@@ -196,6 +200,7 @@ export class MediaStreamBridge extends EventEmitter<MediaStreamBridgeEvents> {
     this.#toBot = rateConverter(call.audio.sampleRate, this.#botRate);
     this.#playout = new BotPlayout(call.audio, {
       maxQueuedSamples: (options.maxBotAudioMs * call.audio.sampleRate) / 1000,
+      frameSamples: (FRAME_MS * call.audio.sampleRate) / 1000,
       onMarkDropped: (name) => this.#sendMark(name),
       onError: (e) => this.#report(e),
     });
@@ -628,6 +633,7 @@ async function unreachable(call: Call, action: UnreachableAction, error: MediaSt
     void call.audio.write(action.prompt);
     call.audio.mark('trunkline:unreachable-prompt');
     await played;
+    await Promise.race([new Promise((r) => setTimeout(r, action.tailMs ?? DEFAULTS.promptTailMs)), call.done]);
     await call.hangup({ reason: action.reason ?? DEFAULTS.botFailedReason });
   } catch {
     // The caller left first: nothing more to do.
