@@ -3,8 +3,11 @@
  * tests (issue 12): the caller's established call, the callee's, and every
  * SIP message either sent, parsed.
  */
-import { parseMessage, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
+import { answerOffer } from '@trunkline/sdp';
+import { createResponse, parseMessage, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
+import type { IncomingRequest } from '@trunkline/transaction-layer';
 import type { Call, UserAgent, UserAgentOptions } from '../../../src/index.js';
+import type { RawPeer } from '../../support/raw-peer.js';
 import { testAgent, uriOf } from '../../support/ua.js';
 
 /** One SIP message as it left a user agent. */
@@ -124,4 +127,31 @@ export function tone(call: Call, ms: number): Int16Array {
  */
 export async function until(cond: () => boolean, ms = 1000): Promise<void> {
   for (const end = performance.now() + ms; !cond() && performance.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/**
+ * Makes `peer` a minimal UAS: a dialog-creating INVITE gets 200 with an SDP
+ * answer (plus `okHeaders`), a re-INVITE or UPDATE with SDP gets 200 with an
+ * answer, anything else 200 — or `override` decides first (return true when
+ * it responded).
+ */
+export function answerAsUas(
+  peer: RawPeer,
+  okHeaders: ReadonlyArray<readonly [string, string]> = [],
+  override: (incoming: IncomingRequest) => boolean = () => false,
+): void {
+  let last: string | undefined;
+  peer.onRequest((incoming) => {
+    if (override(incoming)) return;
+    const { request, respond } = incoming;
+    const offer = sdpOf(request);
+    let body: string | undefined;
+    if ((request.method === 'INVITE' || request.method === 'UPDATE') && offer !== '') {
+      const r = answerOffer(offer, { srtp: 'off', signalling: 'udp', address: '127.0.0.1', port: 9, ...(last === undefined ? {} : { previous: last }) });
+      if (!r.ok) throw new Error(r.reason);
+      body = last = r.answer;
+    }
+    const headers: Array<readonly [string, string]> = [['Contact', `<sip:raw@127.0.0.1:${peer.port}>`], ['Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS'], ...okHeaders];
+    respond(createResponse(request, 200, { ...(request.to?.tag == null ? { toTag: 'rawuas' } : {}), headers, ...(body === undefined ? {} : { body, contentType: 'application/sdp' }) }));
+  });
 }
