@@ -29,7 +29,7 @@ export interface MediaDrops {
 
 /** Live quality figures of one call's media (`call.metrics`). */
 export interface MediaMetrics {
-  /** Negotiated codec name (`PCMU`, `PCMA`), null before negotiation. */
+  /** Negotiated codec name (`PCMU`, `PCMA`, `G722`), null before negotiation. */
   readonly codec: string | null;
   /** Its RTP payload type. */
   readonly payloadType: number | null;

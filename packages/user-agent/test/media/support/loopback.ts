@@ -12,7 +12,7 @@ export function loopbackPorts(): PortAllocator {
 export interface PairOptions {
   readonly srtp?: SrtpProfile | null;
   readonly rtcpMux?: boolean;
-  readonly codec?: 'PCMU' | 'PCMA';
+  readonly codec?: 'PCMU' | 'PCMA' | 'G722';
   readonly telephoneEvent?: boolean;
   readonly ptime?: number;
 }
@@ -27,7 +27,8 @@ export function negotiate(a: CallMedia, b: CallMedia, o: PairOptions = {}): { fo
     remoteRtp: { address: '127.0.0.1', port: remotePort },
     remoteRtcp: { address: '127.0.0.1', port: mux ? remotePort : remotePort + 1 },
     rtcpMux: mux,
-    codec: { name: o.codec ?? 'PCMU', payloadType: (o.codec ?? 'PCMU') === 'PCMU' ? 0 : 8, clockRate: 8000, channels: 1 },
+    // Static payload types (RFC 3551 §6); G722 too has clock 8000 (§4.5.2).
+    codec: { name: o.codec ?? 'PCMU', payloadType: { PCMU: 0, PCMA: 8, G722: 9 }[o.codec ?? 'PCMU'], clockRate: 8000, channels: 1 },
     telephoneEventPayloadType: o.telephoneEvent === false ? null : 101,
     ptime: o.ptime ?? 20,
     maxptime: null,
