@@ -18,6 +18,18 @@
  * (scalarlg) are dropped.
  */
 import { SipParseError } from './errors.js';
+import {
+  HEADER_ID_COUNT,
+  H_CALL_ID,
+  H_CSEQ,
+  H_FROM,
+  H_TO,
+  H_UNKNOWN,
+  H_VIA,
+  headerId,
+  isListHeaderId,
+  type HeaderId,
+} from './header-names.js';
 import type { SipRequest, SipResponse } from './message.js';
 import { parseCredentials } from './auth.js';
 import { parseNameAddr } from './name-addr.js';
@@ -163,10 +175,18 @@ const SINGLE_VALUE_HEADERS: readonly string[] = [
   'Replaces', // RFC 3891 §6.1
 ];
 
-/** Headers every request carries — §8.1.1 (Max-Forwards left out: RFC 2543 peers omit it, RFC 4475 inv2543). */
-const REQUIRED_IN_REQUEST: readonly string[] = ['To', 'From', 'Call-ID', 'CSeq', 'Via'];
-/** Headers every response carries — §20 table 2 ("m" in responses). */
-const REQUIRED_IN_RESPONSE: readonly string[] = ['To', 'From', 'Call-ID', 'CSeq', 'Via'];
+/**
+ * Headers every request carries — §8.1.1 (Max-Forwards left out: RFC 2543
+ * peers omit it, RFC 4475 inv2543) — and every response — §20 table 2 ("m" in
+ * responses): the same five, checked in this order.
+ */
+const REQUIRED: readonly (readonly [HeaderId, string])[] = [
+  [H_TO, 'To'],
+  [H_FROM, 'From'],
+  [H_CALL_ID, 'Call-ID'],
+  [H_CSEQ, 'CSeq'],
+  [H_VIA, 'Via'],
+];
 
 /**
  * Decoders for the other headers this package understands, by canonical
@@ -199,6 +219,37 @@ const DECODERS: ReadonlyArray<readonly [string, (value: string, header: string) 
   ['Replaces', parseReplaces], // RFC 3891 §6.1
 ];
 
+/** Id of a header name this module checks; every one is in the parser's table of known headers. */
+function knownId(name: string): HeaderId {
+  const id = headerId(name);
+  if (id === H_UNKNOWN) throw new Error(`validate.ts: ${name} is not a known header name`);
+  return id;
+}
+
+// The lists above by header id, so that one pass over the header lines (see
+// headerCounts) replaces a lookup per name.
+const SINGLE_VALUE_IDS: readonly (readonly [HeaderId, string])[] = SINGLE_VALUE_HEADERS.map((n) => {
+  const id = knownId(n);
+  // A line count is a value count only for a header that is not a list (§7.3.1).
+  if (isListHeaderId(id)) throw new Error(`validate.ts: ${n} is a list header`);
+  return [id, n];
+});
+const DECODER_IDS: ReadonlyArray<readonly [HeaderId, string, (value: string, header: string) => unknown]> = DECODERS.map(
+  ([n, decode]) => [knownId(n), n, decode],
+);
+
+/**
+ * How many lines of each known header the message holds, indexed by header
+ * id, in one pass over its lines (unknown headers all count under id 0).
+ */
+function headerCounts(msg: SipRequest | SipResponse): Uint32Array {
+  const h = msg.headers;
+  const counts = new Uint32Array(HEADER_ID_COUNT);
+  const n = h.count;
+  for (let i = 0; i < n; i++) counts[h._idAt(i)]!++;
+  return counts;
+}
+
 interface Resolved {
   readonly role: 'uas' | 'proxy';
   readonly methods: readonly string[];
@@ -209,6 +260,11 @@ interface Resolved {
 }
 
 const OK: ValidationOk = Object.freeze({ ok: true });
+const NONE: readonly string[] = Object.freeze([]);
+
+function lowerAll(values: readonly string[]): string[] {
+  return values.map((v) => v.toLowerCase());
+}
 
 /**
  * Decide whether a parsed message may be processed, and if not, with which
@@ -226,9 +282,10 @@ export function validateMessage(msg: SipRequest | SipResponse, options: Validate
   const o: Resolved = {
     role: options.role ?? 'uas',
     methods: options.methods ?? DEFAULT_METHODS,
-    schemes: (options.schemes ?? DEFAULT_SCHEMES).map((s) => s.toLowerCase()),
-    supported: (options.supported ?? []).map((s) => s.toLowerCase()),
-    acceptTypes: (options.acceptTypes ?? DEFAULT_ACCEPT_TYPES).map((s) => s.toLowerCase()),
+    // The defaults are lower case already: only given lists are copied.
+    schemes: options.schemes === undefined ? DEFAULT_SCHEMES : lowerAll(options.schemes),
+    supported: options.supported === undefined ? NONE : lowerAll(options.supported),
+    acceptTypes: options.acceptTypes === undefined ? DEFAULT_ACCEPT_TYPES : lowerAll(options.acceptTypes),
     strictRequestUri: options.strictRequestUri ?? true,
   };
   const drop = !msg.isRequest || msg.method === 'ACK';
@@ -265,11 +322,13 @@ function checkVersion(msg: SipRequest | SipResponse, drop: boolean): ValidationF
  */
 function checkCommon(msg: SipRequest | SipResponse, drop: boolean): ValidationFailure | null {
   const h = msg.headers;
-  for (const name of msg.isRequest ? REQUIRED_IN_REQUEST : REQUIRED_IN_RESPONSE) {
-    if (!h.has(name)) return failure(400, `Missing ${name} header`, drop, { header: name });
+  const counts = headerCounts(msg);
+  for (const [id, name] of REQUIRED) {
+    if (counts[id] === 0) return failure(400, `Missing ${name} header`, drop, { header: name });
   }
-  for (const name of SINGLE_VALUE_HEADERS) {
-    const n = h.getAll(name).length;
+  // None of these is a list header (checked above), so each line holds one value.
+  for (const [id, name] of SINGLE_VALUE_IDS) {
+    const n = counts[id]!;
     if (n > 1) return failure(400, `${n} ${name} header fields; at most one is allowed`, drop, { header: name });
   }
 
@@ -288,7 +347,10 @@ function checkCommon(msg: SipRequest | SipResponse, drop: boolean): ValidationFa
   void msg.maxForwards; // 0-255, §20.22
   void msg.contentType;
 
-  for (const [name, decode] of DECODERS) for (const v of h.getAll(name)) decode(v, name);
+  // In the order of DECODERS, so the same header is reported when several are bad.
+  for (const [id, name, decode] of DECODER_IDS) {
+    if (counts[id] !== 0) for (const v of h.getAll(name)) decode(v, name);
+  }
   return null;
 }
 
