@@ -36,7 +36,7 @@ import { FeatureScheduler } from './features/node/feature-scheduler.js';
 import { RegistrationClient, type RegistrationClientOptions } from './features/node/registration-client.js';
 import { TrunkKeepAliveClient, type TrunkKeepAliveClientOptions } from './features/node/trunk-keepalive-client.js';
 import { SessionTimer, SessionTimerError } from './features/session-timer.js';
-import { ALLOWED_METHODS, ACCEPTED_BODY_TYPES, KNOWN_METHODS, SDP_TYPE, SUPPORTED_TAGS, bodyType, hostPort, randomToken, viaValue } from './sip-helpers.js';
+import { ALLOWED_METHODS, ACCEPTED_BODY_TYPES, KNOWN_METHODS, SDP_TYPE, SUPPORTED_TAGS, bodyType, hostPort, randomToken, uriTransport, viaValue } from './sip-helpers.js';
 import { resolveUserAgentOptions, type LogEntry, type ResolvedUserAgentOptions, type UserAgentOptions } from './user-agent-options.js';
 
 /** diagnostics_channel name of call lifecycle records (`created`, `state`, `established`, `ended`). */
@@ -72,7 +72,10 @@ export interface InviteOptions extends CallMediaChoices {
 }
 
 /** Options of {@link UserAgent.register}: the {@link RegistrationClientOptions} the user agent does not fill in. */
-export type RegisterOptions = Omit<RegistrationClientOptions, 'endpoint' | 'scheduler' | 'resolver'>;
+export type RegisterOptions = Omit<RegistrationClientOptions, 'endpoint' | 'scheduler' | 'resolver' | 'contact'> & {
+  /** The Contact to bind. Default: this user agent's, over the registrar URI's transport (RFC 3263 §4.1). */
+  readonly contact?: string;
+};
 
 /** Options of {@link UserAgent.keepAlive}: the {@link TrunkKeepAliveClientOptions} the user agent does not fill in. */
 export type KeepAliveOptions = Omit<TrunkKeepAliveClientOptions, 'endpoint' | 'scheduler' | 'resolver'>;
@@ -474,8 +477,20 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
    */
   register(options: RegisterOptions): RegistrationClient {
     if (this.#closing !== null) throw new Error('the user agent is closed');
+    if (typeof options !== 'object' || options === null || typeof options.registrar !== 'string') throw new TypeError('options.registrar must be a SIP URI string');
+    let contact = options.contact;
+    if (contact === undefined) {
+      let uri;
+      try {
+        uri = parseSipUri(options.registrar);
+      } catch (e) {
+        throw new TypeError(`options.registrar is not a SIP URI: ${JSON.stringify(options.registrar)}`, { cause: e });
+      }
+      contact = this.#contact(uriTransport(uri, 'udp')).slice(1, -1);
+    }
     const client = new RegistrationClient({
       ...options,
+      contact,
       endpoint: this.#endpoint,
       scheduler: this.#scheduler,
       ...(this.#options.resolver === undefined ? {} : { resolver: this.#options.resolver }),
