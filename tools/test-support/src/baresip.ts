@@ -30,6 +30,10 @@ export interface BaresipOptions {
   readonly tlsCertificateFile?: string;
   /** Print the SIP trace (`-s`) into {@link Baresip.output}. Default true. */
   readonly sipTrace?: boolean;
+  /** The account's `audio_codecs`, in preference order; `g722` and `opus` load their modules. Default `['pcmu']`. */
+  readonly audioCodecs?: readonly ('pcmu' | 'pcma' | 'g722' | 'opus')[];
+  /** Further `config` lines, appended after the ones made from the options above (e.g. `audio_buffer 20-80`). Default none. */
+  readonly config?: readonly string[];
 }
 
 /** True when a `baresip` binary is on the PATH. */
@@ -96,6 +100,9 @@ export class Baresip {
     const sipPort = await freeSipPort();
     const dir = mkdtempSync(join(tmpdir(), 'baresip-'));
     const modules = ['stdio.so', 'g711.so', 'srtp.so', 'aufile.so', 'aubridge.so'];
+    const audioCodecs = options.audioCodecs ?? ['pcmu'];
+    if (audioCodecs.includes('g722')) modules.push('g722.so');
+    if (audioCodecs.includes('opus')) modules.push('opus.so');
     if (options.echo === true) modules.push('echo.so');
     if (options.recordDir !== undefined) modules.push('sndfile.so');
     const config = [
@@ -109,11 +116,13 @@ export class Baresip {
       `audio_source ${options.audioSource === undefined ? 'aubridge,nil' : `aufile,${options.audioSource}`}`,
       ...(options.recordDir === undefined ? [] : [`snd_path ${options.recordDir}`]),
       ...(options.tlsCertificateFile === undefined ? [] : [`sip_certificate ${options.tlsCertificateFile}`]),
+      ...(options.config ?? []),
     ];
     writeFileSync(join(dir, 'config'), config.join('\n') + '\n');
     const params = [
       'regint=0',
-      'audio_codecs=pcmu',
+      // baresip reads a bare name as name/8000/1, so the wideband codecs need their rates spelled out.
+      `audio_codecs=${audioCodecs.map((c) => ({ pcmu: 'pcmu', pcma: 'pcma', g722: 'g722/16000/1', opus: 'opus/48000/2' })[c]).join(',')}`,
       `answermode=${options.autoAnswer === false ? 'manual' : 'auto'}`,
       'ptime=20',
       ...(options.mediaenc === undefined ? [] : [`mediaenc=${options.mediaenc}`]),
