@@ -75,6 +75,8 @@ describe('trunkline echo (issue 13 flags)', () => {
       json: false,
       metricsPort: undefined,
       callRecords: undefined,
+      pcapFile: undefined,
+      hep: undefined,
       drainTimeoutMs: 600_000,
     });
   });
@@ -86,7 +88,7 @@ describe('trunkline echo (issue 13 flags)', () => {
         '--rtp-ports', '30000-30999', '--cert', 'c.pem', '--key', 'k.pem', '--state-dir', '/tmp/s', '--srtp', 'MANDATORY',
         '--allow-sdes-over-cleartext', '--allow', '198.51.100.0/24,2001:db8::/32', '--allow', '203.0.113.7', '--ring-ms', '3000',
         '--reject', '486', '--max-calls', '50', '--max-duration', '5m', '--record', 'rec', '--json',
-        '--metrics-port', '9464', '--call-records', '-', '--drain-timeout', '90s',
+        '--metrics-port', '9464', '--call-records', '-', '--drain-timeout', '90s', '--pcap', 'sip.pcap', '--hep', '[2001:db8::9]:9060',
       ),
     ).toEqual({
       transports: ['udp', 'tls'],
@@ -109,6 +111,8 @@ describe('trunkline echo (issue 13 flags)', () => {
       json: true,
       metricsPort: 9464,
       callRecords: '-',
+      pcapFile: 'sip.pcap',
+      hep: { address: '2001:db8::9', port: 9060 },
       drainTimeoutMs: 90_000,
     });
   });

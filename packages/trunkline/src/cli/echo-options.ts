@@ -67,6 +67,10 @@ export interface EchoOptions {
   readonly metricsPort: number | undefined;
   /** Append one JSON line per ended call to this file, `-` for stdout (default: no call records). */
   readonly callRecords: string | undefined;
+  /** Write every SIP message to this pcap file (default: no capture). */
+  readonly pcapFile: string | undefined;
+  /** Send every SIP message as HEP v3 to this collector (default: none). */
+  readonly hep: { readonly address: string; readonly port: number } | undefined;
   /** Once draining (SIGUSR1 or `POST /drain`), end remaining calls and exit after this long, ms (default {@link DEFAULT_DRAIN_TIMEOUT_MS}). */
   readonly drainTimeoutMs: number;
 }
@@ -102,6 +106,8 @@ export const ECHO_COMMAND: CommandSpec = {
     { name: 'json', type: 'boolean', description: 'print one JSON object per call instead of text' },
     { name: 'metrics-port', type: 'string', value: 'N', description: 'serve /metrics (Prometheus), /health and POST /drain on 127.0.0.1:N' },
     { name: 'call-records', type: 'string', value: 'FILE', description: 'append one JSON line per ended call to FILE (- for stdout)' },
+    { name: 'pcap', type: 'string', value: 'FILE', description: 'write every SIP message to FILE (pcap, opens in Wireshark/sngrep)' },
+    { name: 'hep', type: 'string', value: 'ADDR:PORT', description: 'send every SIP message as HEP v3 to a Homer collector (UDP)' },
     { name: 'drain-timeout', type: 'string', value: 'TIME', description: 'draining (SIGUSR1, POST /drain): new calls get 503; exit when the last call ends or after TIME', defaultText: '10m' },
   ],
   examples: [
@@ -152,6 +158,11 @@ export function parseEchoArgs(argv: readonly string[]): EchoOptions | 'help' {
   const metricsPortText = given('metrics-port');
   const drainTimeoutText = given('drain-timeout');
   const callRecords = given('call-records');
+  const pcapFile = given('pcap');
+  if (pcapFile !== undefined && pcapFile.length === 0) throw new CliUsageError('--pcap needs a file name', 'echo');
+  const hepText = given('hep');
+  const hepMatch = hepText === undefined ? null : /^\[?([^\]]+?)\]?:(\d+)$/.exec(hepText.trim());
+  if (hepText !== undefined && hepMatch === null) throw new CliUsageError(`--hep expects ADDR:PORT (e.g. 192.0.2.5:9060), got ${JSON.stringify(hepText)}`, 'echo');
   if (callRecords !== undefined && callRecords.length === 0) throw new CliUsageError('--call-records needs a file name, or - for stdout', 'echo');
   const rejectStatus = rejectText === undefined ? undefined : integerValue(ref('reject'), rejectText, 300, 699);
   const ringMs = ringText === undefined ? 0 : integerValue(ref('ring-ms'), ringText, 0, MAX_RING_MS);
@@ -176,6 +187,8 @@ export function parseEchoArgs(argv: readonly string[]): EchoOptions | 'help' {
     json: booleanValue(values, 'json'),
     metricsPort: metricsPortText === undefined ? undefined : portValue(ref('metrics-port'), metricsPortText),
     callRecords,
+    pcapFile,
+    hep: hepMatch === null ? undefined : { address: addressValue(ref('hep'), hepMatch[1]!), port: integerValue(ref('hep'), hepMatch[2]!, 1, 65535) },
     drainTimeoutMs: drainTimeoutText === undefined ? DEFAULT_DRAIN_TIMEOUT_MS : durationMsValue(ref('drain-timeout'), drainTimeoutText, 1000, 86_400_000),
   };
 }

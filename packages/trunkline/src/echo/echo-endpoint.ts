@@ -7,7 +7,18 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CallMetricsCollector, CallRecordWriter, NodeStatus, startObservabilityServer, type NodeHealth, type ObservabilityServer } from '@trunkline/observability';
+import {
+  CallMetricsCollector,
+  CallRecordWriter,
+  HepExporter,
+  NodeStatus,
+  PcapWriter,
+  SipCapture,
+  startObservabilityServer,
+  type NodeHealth,
+  type ObservabilityServer,
+  type SipPacket,
+} from '@trunkline/observability';
 import { createUserAgent, StereoWavRecorder, type Call, type CallEndedEvent, type TransportConfig, type UserAgent, type UserAgentAddress } from '@trunkline/user-agent';
 import { loadOrCreateCertificate, type StoredCertificate } from '../cert/index.js';
 import type { EchoOptions } from '../cli/index.js';
@@ -78,16 +89,6 @@ export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpoin
       transports.push({ protocol, host: options.bind, port: options.port });
     }
   }
-  const ua = await createUserAgent({
-    transports,
-    ...(options.publicAddress === undefined ? {} : { publicAddress: options.publicAddress }),
-    ...(options.rtpPorts === undefined ? {} : { rtpPorts: options.rtpPorts }),
-    ...(options.maxCalls === undefined ? {} : { maxCalls: options.maxCalls }),
-    ...(options.allow.length === 0 ? {} : { allow: options.allow }),
-    media: { srtp: options.srtp, allowSdesOverCleartext: options.allowSdesOverCleartext, sampleRate: 8000 },
-    userAgent: 'Trunkline echo',
-    user: 'echo',
-  });
   const report = (error: unknown): void => {
     try {
       hooks.onError?.(error);
@@ -95,6 +96,31 @@ export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpoin
       // A throwing hook must not take the endpoint down.
     }
   };
+  const pcap = options.pcapFile === undefined ? null : new PcapWriter(options.pcapFile, report);
+  const hep = options.hep === undefined ? null : new HepExporter({ host: options.hep.address, port: options.hep.port, onError: report });
+  const sinks: Array<(p: SipPacket) => void> = [];
+  if (pcap !== null) sinks.push((p) => pcap.write(p));
+  if (hep !== null) sinks.push((p) => hep.send(p));
+  const capture = sinks.length === 0 ? null : new SipCapture(sinks);
+  let ua: UserAgent;
+  try {
+    ua = await createUserAgent({
+      transports,
+      ...(capture === null ? {} : { trace: capture.trace }),
+      ...(options.publicAddress === undefined ? {} : { publicAddress: options.publicAddress }),
+      ...(options.rtpPorts === undefined ? {} : { rtpPorts: options.rtpPorts }),
+      ...(options.maxCalls === undefined ? {} : { maxCalls: options.maxCalls }),
+      ...(options.allow.length === 0 ? {} : { allow: options.allow }),
+      media: { srtp: options.srtp, allowSdesOverCleartext: options.allowSdesOverCleartext, sampleRate: 8000 },
+      userAgent: 'Trunkline echo',
+      user: 'echo',
+    });
+  } catch (e) {
+    await pcap?.close();
+    await hep?.close();
+    throw e;
+  }
+  capture?.attach(ua);
   const status = new NodeStatus({ activeCalls: () => ua.stats.callsActive, capacity: options.maxCalls ?? DEFAULT_CAPACITY });
   const metrics = new CallMetricsCollector();
   metrics.observeUserAgent(ua);
@@ -125,6 +151,8 @@ export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpoin
         metrics.close();
         await server?.close();
         await records?.close();
+        await pcap?.close();
+        await hep?.close();
         onClosed();
       }
     })());

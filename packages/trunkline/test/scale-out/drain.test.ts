@@ -4,6 +4,8 @@
  * dispatcher fails them over; the established call continues; the node
  * closes once its last call has ended. Also the metrics port and call records.
  */
+import { spawnSync } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,11 +24,19 @@ describe('trunkline echo: drain, health and call records', () => {
   let endpoint: EchoEndpoint;
   let phone: UserAgent;
   const received: string[] = [];
+  let collector: Socket;
+  const hepDatagrams: Buffer[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'trunkline-drain-'));
+    collector = createSocket('udp4');
+    await new Promise<void>((r) => collector.bind(0, '127.0.0.1', r));
+    collector.on('message', (m) => hepDatagrams.push(m));
     endpoint = await startEchoEndpoint(
-      echoOptions(['--transports', 'udp', '--port', '0', '--bind', '127.0.0.1', '--metrics-port', '0', '--max-calls', '4', '--call-records', join(dir, 'calls.jsonl')]),
+      echoOptions([
+        '--transports', 'udp', '--port', '0', '--bind', '127.0.0.1', '--metrics-port', '0', '--max-calls', '4', '--call-records', join(dir, 'calls.jsonl'),
+        '--pcap', join(dir, 'sip.pcap'), '--hep', `127.0.0.1:${collector.address().port}`,
+      ]),
     );
     phone = await createUserAgent({
       transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }],
@@ -39,6 +49,7 @@ describe('trunkline echo: drain, health and call records', () => {
   afterAll(async () => {
     await phone?.close();
     await endpoint?.close();
+    collector?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -81,5 +92,16 @@ describe('trunkline echo: drain, health and call records', () => {
     expect(lines).toHaveLength(2);
     expect(lines.find((l) => l.callId === up.callId)).toMatchObject({ endReason: 'hangup' });
     expect(lines.find((l) => l.callId !== up.callId)).toMatchObject({ endReason: 'rejected', status: 503 });
+
+    // --hep: HEP v3 datagrams at the collector; --pcap: tshark reads the 503 (when installed).
+    await expect.poll(() => hepDatagrams.filter((d) => d.subarray(0, 4).toString() === 'HEP3' && d.includes('SIP/2.0 503')).length, { timeout: 3000 }).toBe(1);
+    if (spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status !== 0) return;
+    const port = endpoint.ua.addresses[0]!.port;
+    const r = spawnSync('tshark', ['-r', join(dir, 'sip.pcap'), '-d', `udp.port==${port},sip`, '-T', 'fields', '-e', 'sip.Method', '-e', 'sip.Status-Code'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const rows = r.stdout.trim().split('\n');
+    expect(rows.filter((row) => row.startsWith('INVITE\t'))).toHaveLength(2);
+    expect(rows).toContain('\t503');
+    expect(rows.some((row) => row.startsWith('BYE\t'))).toBe(true);
   });
 });
