@@ -97,6 +97,11 @@ export type { UuiData, UuiKeyValue } from '@trunkline/uui';
 export { startEchoEndpoint, type EchoEndpoint, type EchoEndpointHooks } from './echo/echo-endpoint.js';
 /** The trunk test caller (`trunkline call`) as a library: dial, play a chirp, judge the echo. */
 export { runTestCall, runTestCalls, transportOf } from './caller/test-call.js';
+/** The voice-agent bridge (`trunkline bridge`) as a library: every call to a Twilio-Media-Streams bot. */
+export { startBridgeEndpoint, renderBridgeCallText, renderBridgeCallJson, type BridgeEndpoint, type BridgeEndpointHooks, type BridgeCallSummary } from './bridge/bridge-endpoint.js';
+/** `bridgeCall()` for apps that route calls themselves, and the protocol's message types. */
+export { bridgeCall, MediaStreamBridge, MediaStreamError, MEDIA_STREAM_CHANNEL } from '@trunkline/media-stream';
+export type { BridgeCallOptions, BridgeCodec, BridgeEnd, BridgeStats, EscalationTarget, UnreachableAction, MediaStreamBridgeEvents, BotMessage } from '@trunkline/media-stream';
 /** Command-line parsing, the caller's verdict and the output formats. */
 export * from './cli/index.js';
 /** The self-signed TLS certificate kept in a state directory. */

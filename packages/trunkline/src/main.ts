@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * `trunkline echo | call | load`: the command-line programs.
+ * `trunkline echo | call | load | bridge`: the command-line programs.
  *
  * @module
  */
 import { parseCommandLine, CliUsageError, USAGE_EXIT_CODE, renderEchoBanner, renderEchoCallJson, renderEchoCallText } from './cli/index.js';
 import { renderSummaryJson, renderSummaryText, renderVerdictJson, renderVerdictText, summarizeVerdicts } from './cli/index.js';
-import type { CallOptions, EchoOptions, LoadOptions } from './cli/index.js';
+import type { BridgeOptions, CallOptions, EchoOptions, LoadOptions } from './cli/index.js';
+import { renderBridgeCallJson, renderBridgeCallText, startBridgeEndpoint } from './bridge/bridge-endpoint.js';
 import { startEchoEndpoint } from './echo/echo-endpoint.js';
 import { runTestCall, runTestCalls } from './caller/test-call.js';
 import { renderLoadProgress, renderLoadResult, runLoad } from './load/index.js';
@@ -42,6 +43,31 @@ async function echo(options: EchoOptions): Promise<number> {
       off();
       resolve();
     });
+  });
+  return 0;
+}
+
+async function bridge(options: BridgeOptions): Promise<number> {
+  const endpoint = await startBridgeEndpoint(options, {
+    onCall: (s) => process.stdout.write(options.listener.json ? renderBridgeCallJson(s) : renderBridgeCallText(s)),
+    onError: (e) => process.stderr.write(`bridge: ${e instanceof Error ? e.message : String(e)}\n`),
+  });
+  const listeners = endpoint.ua.addresses.map((a) => `${a.protocol} ${a.address}:${a.port}`);
+  process.stdout.write(
+    options.listener.json
+      ? `${JSON.stringify({ event: 'listening', listeners: endpoint.ua.addresses, ws: options.wsUrl, codec: options.codec })}\n`
+      : `trunkline bridge: SIP on ${listeners.join(', ')} → ${options.wsUrl} (${options.codec}); Ctrl-C to stop\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      const force = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+      force.unref();
+      void endpoint.close().finally(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   return 0;
 }
@@ -88,6 +114,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return echo(cli.options);
     case 'call':
       return call(cli.options);
+    case 'bridge':
+      return bridge(cli.options);
     case 'load':
       return load(cli.options);
   }

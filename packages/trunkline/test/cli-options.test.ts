@@ -33,8 +33,8 @@ describe('trunkline (top level)', () => {
   });
 
   it.each([
-    ['unknown command', ['dial', 'sip:x@y'], /unknown command "dial": expected echo, call or load/],
-    ['bridge is not available yet', ['bridge'], /bridge is not available/],
+    ['unknown command', ['dial', 'sip:x@y'], /unknown command "dial": expected echo, call, load or bridge/],
+    ['bridge without --ws', ['bridge'], /--ws URL is required/],
   ])('%s', (_, argv, message) => {
     const e = usageError(argv);
     expect(e).toBeInstanceOf(TrunklineError);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { BRIDGE_HELP, parseBridgeArgs, type BridgeOptions } from './bridge-options.js';
 import { CALL_HELP, parseCallArgs, type CallOptions } from './call-options.js';
 import { ECHO_HELP, parseEchoArgs, type EchoOptions } from './echo-options.js';
 import { CliUsageError } from './errors.js';
@@ -14,7 +15,8 @@ export type CommandLine =
   | { readonly command: 'help'; readonly text: string }
   | { readonly command: 'echo'; readonly options: EchoOptions }
   | { readonly command: 'call'; readonly options: CallOptions }
-  | { readonly command: 'load'; readonly options: LoadOptions };
+  | { readonly command: 'load'; readonly options: LoadOptions }
+  | { readonly command: 'bridge'; readonly options: BridgeOptions };
 
 /** `trunkline --help`. */
 export const TOP_HELP = `Usage: trunkline <command> [options]
@@ -23,7 +25,7 @@ Commands:
   echo     answer every call and send its audio back (the echo endpoint)
   call     call a SIP URI, play a chirp, and say PASS or FAIL from the echo
   load     load an echo endpoint with many calls and report capacity
-  bridge   connect calls to an application (not available in this version)
+  bridge   connect every call to a voice bot over a Twilio Media Streams WebSocket
 
 Run trunkline <command> --help for its options.
 `;
@@ -60,9 +62,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       const options = parseLoadArgs(rest);
       return options === 'help' ? { command: 'help', text: LOAD_HELP } : { command, options };
     }
-    case 'bridge':
-      throw new CliUsageError('trunkline bridge is not available in this version (see trunkline --help)', 'bridge');
+    case 'bridge': {
+      const options = parseBridgeArgs(rest);
+      return options === 'help' ? { command: 'help', text: BRIDGE_HELP } : { command, options };
+    }
     default:
-      throw new CliUsageError(`unknown command ${JSON.stringify(command)}: expected echo, call or load (see trunkline --help)`);
+      throw new CliUsageError(`unknown command ${JSON.stringify(command)}: expected echo, call, load or bridge (see trunkline --help)`);
   }
 }

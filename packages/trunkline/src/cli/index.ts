@@ -21,6 +21,8 @@ export {
 export type { CallOptions } from './call-options.js';
 export { parseLoadArgs, LOAD_HELP, LOAD_COMMAND, DEFAULT_LOAD_DURATION_MS, DEFAULT_LOAD_HOLD_MS, MAX_LOAD_CALLS } from './load-options.js';
 export type { LoadOptions } from './load-options.js';
+export { parseBridgeArgs, BRIDGE_HELP, BRIDGE_COMMAND } from './bridge-options.js';
+export type { BridgeOptions, BridgeCodecChoice } from './bridge-options.js';
 export type { CommandSpec, FlagSpec } from './option-spec.js';
 export type { SrtpPolicy, SipTransport } from './values.js';
 export { judgeCall, DEFAULT_VERDICT_THRESHOLDS } from './call-verdict.js';
