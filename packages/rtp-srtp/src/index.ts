@@ -136,7 +136,7 @@ export {
   type JitterBufferPushResult,
   type JitterBufferStats,
 } from './jitter/jitter-buffer.js';
-export { PacerSchedule, type PacerScheduleOptions, type PacerPoll } from './node/pacer.js';
+export { PacerSchedule, type PacerScheduleOptions, type PacerPoll } from './media/pacer-schedule.js';
 export { RealtimePacer, type RealtimePacerOptions, type PacerTimers } from './node/realtime-pacer.js';
 export {
   PortAllocator,
@@ -144,18 +144,18 @@ export {
   type PortAllocatorOptions,
   type RtpSocketPair,
 } from './node/port-allocator.js';
-export { SymmetricLatch, type SymmetricLatchOptions, type TransportAddress } from './node/symmetric-latch.js';
+export { SymmetricLatch, type SymmetricLatchOptions, type TransportAddress } from './media/symmetric-latch.js';
 export {
   MediaSocket,
   type MediaSocketOptions,
   type MediaSocketEvents,
   type MediaSocketCounters,
-  type MediaTransform,
   type MediaDropReason,
   type MediaDropDetail,
   type MediaLatchPolicy,
 } from './node/media-socket.js';
-export { srtpTransform, type SrtpTransformContexts } from './node/srtp-transform.js';
+export type { MediaTransform } from './media/media-transform.js';
+export { srtpTransform, type SrtpTransformContexts } from './srtp/srtp-transform.js';
 export {
   RtcpScheduler,
   type RtcpSchedulerOptions,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { PacerSchedule, type PacerScheduleOptions } from './pacer.js';
+import { PacerSchedule, type PacerScheduleOptions } from '../media/pacer-schedule.js';
 
 /** Timer functions, injectable so the driver itself can run on a virtual clock in tests. */
 export interface PacerTimers {

@@ -8,7 +8,7 @@ import { rtpPacketSize, type RtpPacket } from '../rtp/packet.js';
 import type { StreamStats } from '../stats/stream-stats.js';
 import type { MediaSocket } from './media-socket.js';
 import type { PacerTimers } from './realtime-pacer.js';
-import type { TransportAddress } from './symmetric-latch.js';
+import type { TransportAddress } from '../media/symmetric-latch.js';
 
 /** Options for {@link RtcpSession}. */
 export interface RtcpSessionOptions {

@@ -1,5 +1,5 @@
-import type { SrtpContext } from '../srtp/srtp-context.js';
-import type { MediaTransform } from './media-socket.js';
+import type { MediaTransform } from '../media/media-transform.js';
+import type { SrtpContext } from './srtp-context.js';
 
 /** The two SRTP contexts of one media stream. */
 export interface SrtpTransformContexts {
