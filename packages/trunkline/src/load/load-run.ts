@@ -94,7 +94,7 @@ export interface LoadResult {
     readonly failures: Readonly<Record<string, number>>;
     readonly peakUp: number;
     readonly meanUp: number;
-    /** Calls set up per second over the start phase (until `durationMs`). */
+    /** Calls set up per second between the end of the ramp and `durationMs` (the whole start phase when that is under 1 s). */
     readonly setupsPerSecond: number;
   };
   readonly setupMs: LatencySummary;
@@ -379,6 +379,9 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
   };
   let setupsAtStop = 0;
   let stopElapsed = durationMs;
+  // The steady phase starts when the ramp ends.
+  let setupsAtRampEnd = -1;
+  let rampEndElapsed = 0;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
@@ -392,6 +395,10 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
   const driver = setInterval(() => {
     const elapsed = performance.now() - t0;
     if (elapsed >= durationMs || started >= maxCalls) return stop();
+    if (setupsAtRampEnd < 0 && elapsed >= rampMs) {
+      setupsAtRampEnd = established;
+      rampEndElapsed = elapsed;
+    }
     const want = concurrency !== undefined ? Math.ceil(concurrency * ramp(elapsed)) - calls.size : Math.floor(dueStarts(elapsed)) - started;
     for (let i = 0; i < want && started < maxCalls; i++) void place();
   }, DRIVER_TICK_MS);
@@ -464,7 +471,10 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
       failures,
       peakUp,
       meanUp: Math.round(meanUp * 10) / 10,
-      setupsPerSecond: Math.round((setupsAtStop * 1000) / Math.max(1, stopElapsed)),
+      setupsPerSecond:
+        setupsAtRampEnd >= 0 && stopElapsed - rampEndElapsed >= 1000
+          ? Math.round(((setupsAtStop - setupsAtRampEnd) * 1000) / (stopElapsed - rampEndElapsed))
+          : Math.round((setupsAtStop * 1000) / Math.max(1, stopElapsed)),
     },
     setupMs: setup.summary(),
     teardownMs: teardown.summary(),
