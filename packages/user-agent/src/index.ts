@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { createUserAgent, UserAgent, CALL_CHANNEL, LOG_CHANNEL, type UserAgentEvents, type InviteOptions, type UserAgentStats, type UserAgentAddress, type RegisterOptions, type KeepAliveOptions } from './user-agent.js';
+export { createUserAgent, UserAgent, CALL_CHANNEL, LOG_CHANNEL, type RefusedInvite, type UserAgentEvents, type InviteOptions, type UserAgentStats, type UserAgentAddress, type RegisterOptions, type KeepAliveOptions } from './user-agent.js';
 export type { UserAgentOptions, TransportConfig, MediaPolicy, LogEntry, UserAgentTimers, SessionTimerPolicy } from './user-agent-options.js';
 export { Call, type CallParty, type CallMetrics, type CallEndedEvent, type CallEvents, type HangupOptions, type AnswerOptions, type CallMediaChoices, type ReofferOptions, type SendDtmfOptions } from './call.js';
 export type { CallState, CallEnd, EndReason } from './call-state.js';

@@ -29,7 +29,7 @@ import type { SignallingTransport } from '@trunkline/sdp';
 import { Call, capabilityHeaders, failureCode, type CallHost, type CallMediaChoices } from './call.js';
 import { CallFailedError, type CallFailedCode } from './call-errors.js';
 import type { CallEnd } from './call-state.js';
-import { uuiHeaderValues, type UuiInput } from './call-uui.js';
+import { readUui, uuiHeaderValues, type CallUui, type UuiInput } from './call-uui.js';
 import { CallMedia } from './media/index.js';
 import { answerSdp, offerSdp } from './negotiation.js';
 import { FeatureScheduler } from './features/node/feature-scheduler.js';
@@ -51,6 +51,30 @@ const logChannel = channel(LOG_CHANNEL);
 export interface UserAgentEvents {
   /** A new inbound call: ring, answer, reject or redirect it. */
   call: [Call];
+  /**
+   * An INVITE refused before any call existed: closing or `maxCalls` (503),
+   * an offer we can never answer (488 with Warning, RFC 3264 §6), an option
+   * tag we lack (420), a body we cannot read (415), a Session-Expires below
+   * our Min-SE (422), or nobody listening (480). Requests from outside
+   * `allow` are not reported (they cost nothing).
+   */
+  refused: [RefusedInvite];
+}
+
+/** An INVITE the user agent refused on its own (see {@link UserAgentEvents.refused}). */
+export interface RefusedInvite {
+  readonly callId: string;
+  /** From and To header values as received. */
+  readonly from: string;
+  readonly to: string;
+  readonly transport: SipProtocol;
+  /** Source of the INVITE, `host:port`. */
+  readonly remote: string;
+  /** The final status sent, and its Warning value when one went with it. */
+  readonly status: number;
+  readonly warning: string | null;
+  /** User-to-User values of the INVITE, decoded (RFC 7433). */
+  readonly uui: readonly CallUui[];
 }
 
 /** Options of {@link UserAgent.invite}. */
@@ -610,28 +634,56 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     }
   }
 
+  /** Answers an INVITE with a call, or refuses it and reports the refusal (`refused` event). */
   #onInvite(incoming: IncomingRequest): void {
+    const status = this.#admitInvite(incoming);
+    if (status === null || this.listenerCount('refused') === 0) return;
     const req = incoming.request;
+    const flow = incoming.flow;
+    const event: RefusedInvite = {
+      callId: req.callId ?? '',
+      from: req.headers.get('From') ?? '',
+      to: req.headers.get('To') ?? '',
+      transport: flow.protocol,
+      remote: hostPort(flow.address, flow.port),
+      status: status.status,
+      warning: status.warning,
+      uui: readUui(req).uui,
+    };
+    try {
+      this.emit('refused', event);
+    } catch (e) {
+      this.#log({ level: 'warn', message: 'a refused listener threw', callId: event.callId, error: e });
+    }
+  }
+
+  /** RFC 3261 §8.2, RFC 3264 §6: refuses what cannot become a call (the status sent), else emits the call (null). */
+  #admitInvite(incoming: IncomingRequest): { status: number; warning: string | null } | null {
+    const req = incoming.request;
+    const refuse = (status: number, headers: ReadonlyArray<readonly [string, string]> = []): { status: number; warning: string | null } => {
+      this.#reply(incoming, status, headers);
+      return { status, warning: headers.find(([k]) => k === 'Warning')?.[1] ?? null };
+    };
     const busy: Array<readonly [string, string]> = [['Retry-After', String(this.#options.retryAfterSeconds)]];
-    if (this.#closing !== null) return this.#reply(incoming, 503, busy);
+    if (this.#closing !== null) return refuse(503, busy);
     if (this.#calls.size >= this.#options.maxCalls) {
       this.#counts.maxCalls++;
-      return this.#reply(incoming, 503, busy); // §21.5.4
+      return refuse(503, busy); // §21.5.4
     }
     const required = req.headers
       .getAll('Require')
       .flatMap((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
       .filter((tag) => !(SUPPORTED_TAGS as readonly string[]).includes(tag.toLowerCase()));
-    if (required.length > 0) return this.#reply(incoming, 420, [['Unsupported', required.join(', ')]]); // §8.2.2.3
-    if (req.body.length > 0 && bodyType(req.contentType) !== SDP_TYPE) return this.#reply(incoming, 415, [['Accept', SDP_TYPE]]); // §8.2.3
+    if (required.length > 0) return refuse(420, [['Unsupported', required.join(', ')]]); // §8.2.2.3
+    if (req.body.length > 0 && bodyType(req.contentType) !== SDP_TYPE) return refuse(415, [['Accept', SDP_TYPE]]); // §8.2.3
     if (this.#options.sessionTimers !== null) {
       // RFC 4028 §9: a Session-Expires below our Min-SE gets 422 before any call exists.
       try {
         const a = new SessionTimer(this.#options.sessionTimers).answerRequest(req);
-        if (a.action === 'reject') return this.#reply(incoming, 422, a.headers);
+        if (a.action === 'reject') return refuse(422, a.headers);
       } catch (e) {
         if (!(e instanceof SessionTimerError)) throw e;
-        return this.#reply(incoming, 400);
+        return refuse(400);
       }
     }
     // An empty body is a delayed offer (RFC 3261 §13.3.1.1): our offer goes in the 2xx.
@@ -642,18 +694,19 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       const check = answerSdp(offer, this.#options.media, signalling, this.#mediaAddress(), 9);
       if (!check.ok) {
         this.#counts.notAcceptable++;
-        return this.#reply(incoming, check.status, check.warning === null ? [] : [['Warning', check.warning]]);
+        return refuse(check.status, check.warning === null ? [] : [['Warning', check.warning]]);
       }
     }
     if (this.listenerCount('call') === 0 && this.#iterators.size === 0) {
       this.#log({ level: 'warn', message: 'an inbound call arrived and nobody listens for calls', callId: req.callId ?? '' });
-      return this.#reply(incoming, 480, busy);
+      return refuse(480, busy);
     }
     const call = Call.incoming(this.#host, incoming, randomToken(6), offer);
     this.#adopt(call, 'inbound');
     this.#byInvite.set(incoming.transactionId, call);
     for (const it of this.#iterators) it.push(call);
     this.#safeEmitCall(call);
+    return null;
   }
 
   #onCancel(incoming: IncomingRequest): void {

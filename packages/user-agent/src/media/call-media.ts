@@ -714,7 +714,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     const need = this.#up.maxOutputLength(pcm.length);
     if (this.#upBuffer.length < need) this.#upBuffer = new Int16Array(need);
     const wide = this.#up.process(pcm, this.#upBuffer);
-    if (this.#record !== undefined) this.#tap('in', wide);
+    // In reflect mode the arriving packet is recorded (#reflectPacket), not the jitter buffer's output.
+    if (this.#record !== undefined && !this.#reflect) this.#tap('in', wide);
     const frames = this.#framer.push(wide);
     for (const f of frames) {
       this.#frames.push({ samples: f.samples, sampleRate: this.#rate, concealed: this.#concealPending });
@@ -791,9 +792,12 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     if (audio) {
       this.#seq.skip(Math.max(0, (h.timestamp + packet.payload.length - this.#seq.nextTimestamp) | 0));
       this.#oneWay?.onSent(now, true);
-      // The recording tap takes frames of our ptime (a peer with another ptime is not recorded outbound).
+      // The recording tap takes frames of our ptime (a peer with another ptime is not recorded). Both
+      // channels come from the arriving packet, so they share one clock: what came in went out at once.
       if (this.#record !== undefined && codec.decodedLength(packet.payload.length) === this.#outDecoded.length) {
-        this.#tap('out', this.#outUp!.process(codec.decode(packet.payload, this.#outDecoded), this.#outUpBuffer));
+        const wide = this.#outUp!.process(codec.decode(packet.payload, this.#outDecoded), this.#outUpBuffer);
+        this.#tap('in', wide);
+        this.#tap('out', wide);
       }
     }
   }
