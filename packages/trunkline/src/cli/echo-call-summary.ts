@@ -33,7 +33,7 @@ export interface EchoCallSummary {
   readonly mos: number | null;
   /** Audio flowed one way only (or not at all) during the call. */
   readonly oneWay: boolean;
-  /** Why it ended: `caller-bye`, `max-duration`, `shutdown`, `cancelled`, `rejected 486`, `media-timeout`, ... */
+  /** Why it ended, `<who>-<reason>`: `remote-hangup`, `local-hangup` (max duration, shutdown), `remote-cancelled`, `local-rejected`, `local-media-timeout`, ...; `refused 488 (305 ...)` for an INVITE refused before it became a call. */
   readonly endReason: string;
 }
 

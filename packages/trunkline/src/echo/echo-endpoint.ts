@@ -19,7 +19,7 @@ import {
   type ObservabilityServer,
   type SipPacket,
 } from '@trunkline/observability';
-import { createUserAgent, StereoWavRecorder, type Call, type CallEndedEvent, type TransportConfig, type UserAgent, type UserAgentAddress } from '@trunkline/user-agent';
+import { createUserAgent, StereoWavRecorder, type Call, type CallEndedEvent, type RefusedInvite, type TransportConfig, type UserAgent, type UserAgentAddress } from '@trunkline/user-agent';
 import { loadOrCreateCertificate, type StoredCertificate } from '../cert/index.js';
 import type { EchoOptions } from '../cli/index.js';
 import type { EchoCallSummary, EchoBannerFacts } from '../cli/index.js';
@@ -137,6 +137,8 @@ export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpoin
         if (--serving === 0) idle?.();
       });
   });
+  // An INVITE refused before it became a call (488 for its offer, 503 over the limit...) gets its line too.
+  ua.on('refused', (r) => hooks.onCall?.(summarizeRefused(r)));
   let server: ObservabilityServer | null = null;
   let draining: Promise<void> | null = null;
   let closing: Promise<void> | null = null;
@@ -236,6 +238,29 @@ async function serveCall(call: Call, options: EchoOptions, status: NodeStatus, h
     }
   }
   hooks.onCall?.(summarize(call, end));
+}
+
+function summarizeRefused(r: RefusedInvite): EchoCallSummary {
+  return {
+    callId: r.callId,
+    from: r.from,
+    to: r.to,
+    transport: r.transport === 'udp' || r.transport === 'tcp' ? r.transport : 'tls',
+    remote: r.remote,
+    uui: r.uui[0]?.data ?? null,
+    codec: null,
+    srtpSuite: null,
+    setupMs: null,
+    durationMs: 0,
+    packetsReceived: 0,
+    packetsSent: 0,
+    lossPercent: null,
+    jitterMs: null,
+    rttMs: null,
+    mos: null,
+    oneWay: false,
+    endReason: `refused ${r.status}${r.warning === null ? '' : ` (${r.warning})`}`,
+  };
 }
 
 const safeFileName = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);

@@ -161,13 +161,12 @@ describe.skipIf(!hasSipp)('SIPp drives the echo endpoint', () => {
     const refusedBefore = endpoint.ua.stats.refused.notAcceptable;
     const run = await sipp('no-common-codec.xml', `127.0.0.1:${portOf(endpoint, 'udp')}`, work);
     expect(run.code, run.output.slice(-3000)).toBe(0);
-    // The user agent refuses the offer before a Call exists (RFC 3264 §6), so it shows in its counters, not in a call line.
+    // The user agent refuses the offer before a Call exists (RFC 3264 §6): it shows in its counters.
     expect(endpoint.ua.stats.refused.notAcceptable).toBe(refusedBefore + 1);
   });
 
-  // BUG (product, not in the suite): the echo endpoint prints one line per call, answered or not, but a call
-  // refused for its offer never reaches it: UserAgent refuses it in #onInvite before creating a Call.
-  it.skip('no-common-codec.xml: the endpoint reports the refused call (end reason "rejected 488")', async ({ expect }) => {
+  // One line per call, answered or not: a call refused for its offer (before a Call exists) gets its line too.
+  it.concurrent('no-common-codec.xml: the endpoint reports the refused call (end reason "refused 488")', async ({ expect }) => {
     const run = await sipp('no-common-codec.xml', `127.0.0.1:${portOf(endpoint, 'udp')}`, work);
     expect(run.code, run.output.slice(-3000)).toBe(0);
     const s = await summaryOf(expect, run);
@@ -188,8 +187,7 @@ describe.skipIf(!hasSipp)('SIPp drives the echo endpoint', () => {
     expect(s.packetsSent).toBeGreaterThanOrEqual(245);
     const [left, right] = readStereoWav(readFileSync(join(recordDir, `${s.callId.replace(/[^A-Za-z0-9._-]/g, '_')}.wav`)));
     const chirp = readWav(new Uint8Array(readFileSync(chirpWav))).samples;
-    // The caller's channel against the chirp SIPp played, piece by piece and at 0.9, not 0.99: this channel is
-    // tapped after the jitter buffer, which conceals frames under load (see the skipped case below).
+    // The caller's channel against the chirp SIPp played, piece by piece (SIPp's own pacing may slip under load).
     const heard = correlatePieces(chirp, left, { sampleRate: 8000 });
     // What the endpoint sent: the chirp, whole.
     const echoed = crossCorrelate(chirp, right, { sampleRate: 8000 });
@@ -201,11 +199,9 @@ describe.skipIf(!hasSipp)('SIPp drives the echo endpoint', () => {
     expect(echoed.peak).toBeGreaterThanOrEqual(0.99);
   });
 
-  // BUG (product, not in the suite): in the --record WAV the caller's (left) channel has silence frames inserted
-  // (one at the start, more mid-call) although every packet arrived, so it slips 20-40 ms behind and the echo
-  // (right) appears to come back before the caller spoke: left vs chirp correlates 0.69 whole (0.9999 piece by
-  // piece) and left vs right -0.02. Expected: left is the caller's audio as received, right lags it by at most a frame.
-  it.skip('pcap-call.xml: in the --record WAV, the echo (right) follows the caller (left) by at most one frame', async ({ expect }) => {
+  // The --record WAV of a reflected call: both channels come from each arriving packet, so the echo (right)
+  // follows the caller (left) by at most a frame, and the caller's channel is the chirp as received.
+  it.concurrent('pcap-call.xml: in the --record WAV, the echo (right) follows the caller (left) by at most one frame', async ({ expect }) => {
     const run = await sipp('pcap-call.xml', `127.0.0.1:${portOf(endpoint, 'udp')}`, work);
     expect(run.code, run.output.slice(-3000)).toBe(0);
     const s = await summaryOf(expect, run);
