@@ -13,3 +13,4 @@ export { SipCapture } from './sip-capture.js';
 export { packetOfTrace, ipAddressBytes, type SipPacket, type SipTraceEvent } from './sip-packet.js';
 export { PcapWriter, ipPacket } from './pcap-writer.js';
 export { encodeHep3, HepExporter, HEP3_CHUNK, type Hep3Options, type HepExporterOptions } from './hep.js';
+export { LiveCallBoard, LIVE_CALL_PAGE, type LiveCallBoardOptions, type LiveCallRow, type LiveCallSnapshot } from './live-calls.js';

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { LIVE_CALL_PAGE, type LiveCallBoard } from './live-calls.js';
 import { healthStatusCode, loadHeaderValue, type NodeStatus } from './node-status.js';
 
 /** Header carrying the node's load on `/health` responses. */
@@ -25,6 +26,10 @@ export interface ObservabilityServerOptions {
   readonly status: NodeStatus;
   /** Called once when `POST /drain` starts draining (after `status.drain()`). Default: nothing. */
   readonly onDrain?: () => void;
+  /** Serve the live call page on `/calls/` (events on `/calls/events`). Default: no page. */
+  readonly liveCalls?: LiveCallBoard;
+  /** How often the live page is pushed a snapshot, ms. Default 500. */
+  readonly liveIntervalMs?: number;
 }
 
 /** A running {@link startObservabilityServer}. */
@@ -43,6 +48,10 @@ export interface ObservabilityServer extends AsyncDisposable {
 export async function startObservabilityServer(options: ObservabilityServerOptions): Promise<ObservabilityServer> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new TypeError('options.port must be 0-65535');
   const { registry, status } = options;
+  const liveIntervalMs = options.liveIntervalMs ?? 500;
+  if (!Number.isInteger(liveIntervalMs) || liveIntervalMs < 50) throw new TypeError('options.liveIntervalMs must be an integer of at least 50');
+  const streams = new Set<NodeJS.Timeout>();
+  const board = options.liveCalls;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -65,6 +74,25 @@ export async function startObservabilityServer(options: ObservabilityServerOptio
       }
       res.writeHead(202, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(status.health()));
+    } else if (board !== undefined && (path === '/calls' || path === '/calls/') && req.method === 'GET') {
+      if (path === '/calls') {
+        res.writeHead(301, { Location: '/calls/' });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(LIVE_CALL_PAGE);
+    } else if (board !== undefined && path === '/calls/events' && req.method === 'GET') {
+      // Server-sent events (WHATWG HTML §9.2): one snapshot now, then one per interval.
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      const push = (): void => void res.write(`data: ${JSON.stringify(board.snapshot())}\n\n`);
+      push();
+      const timer = setInterval(push, liveIntervalMs);
+      streams.add(timer);
+      res.on('close', () => {
+        clearInterval(timer);
+        streams.delete(timer);
+      });
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found\n');
@@ -87,6 +115,8 @@ export async function startObservabilityServer(options: ObservabilityServerOptio
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= new Promise<void>((resolve) => {
+      for (const timer of streams) clearInterval(timer);
+      streams.clear();
       server.close(() => resolve());
       server.closeAllConnections();
     }));
