@@ -112,10 +112,11 @@ export function renderBridgeCallText(s: BridgeCallSummary): string {
   const st = s.end.stats;
   const m = s.end.call.metrics;
   const media = m.media;
+  const fixed = (v: number | null | undefined, digits: number): string => (v === null || v === undefined ? '-' : v.toFixed(digits));
   return (
     `call ${s.callId} from ${s.from} ended by ${s.end.by}: ${((m.durationMs ?? 0) / 1000).toFixed(1)} s, ws connect ${st.connectMs ?? '-'} ms, setup ${m.setupMs ?? '-'} ms, ` +
     `to bot ${st.framesToBot} frames (${st.framesDroppedToBot} dropped), from bot ${(st.botAudioMs / 1000).toFixed(1)} s (${st.botAudioDroppedMs} ms dropped), ` +
-    `marks ${st.marksReceived}/${st.marksEchoed}, clears ${st.clears}, dtmf ${st.dtmfToBot}, codec ${media?.codec ?? '-'}, loss ${media?.lossPercent ?? '-'}%, jitter ${media?.jitterMs ?? '-'} ms, mos ${media?.mos ?? '-'}` +
+    `marks ${st.marksReceived}/${st.marksEchoed}, clears ${st.clears}, dtmf ${st.dtmfToBot}, codec ${media?.codec ?? '-'}, loss ${fixed(media?.lossPercent, 1)}%, jitter ${fixed(media?.jitterMs, 1)} ms, mos ${fixed(media?.mos, 2)}` +
     `${s.end.escalation === null ? '' : `, escalated (${s.end.escalation.by} ended it)`}\n`
   );
 }
