@@ -1,0 +1,107 @@
+/**
+ * The user agent's in-call features against SIPp 3.6.1 (Debian
+ * `sip-tester`) as the caller, with the scenarios in sipp/: session-timer
+ * refresh by UPDATE and by re-INVITE, delayed offer, hold/resume and INFO
+ * DTMF. SIPp checks our responses (its `ereg check_it` actions fail the
+ * call); we check what our side saw. UDP, loopback, ephemeral ports, each
+ * run bounded by -m 1, -timeout and a kill timer.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Call, UserAgent } from '../../src/index.js';
+import { testAgent } from '../support/ua.js';
+
+const hasSipp = (() => {
+  try {
+    execFileSync('sipp', ['-v'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch (e) {
+    // sipp -v exits 1 after printing its version; only a missing binary is ENOENT.
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+})();
+
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** Runs `scenario` (a file in sipp/) as one call to `ua`; resolves with SIPp's exit code and output. */
+async function sippCall(scenario: string, ua: UserAgent): Promise<{ code: number; output: string }> {
+  const [sipPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
+  const file = fileURLToPath(new URL(`./sipp/${scenario}`, import.meta.url));
+  const target = `127.0.0.1:${ua.addresses[0]!.port}`;
+  const args = ['-sf', file, '-s', 'ua', '-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mediaPort), '-m', '1', '-timeout', '10', '-timeout_error', '-nostdin', target];
+  return new Promise((resolve) => {
+    execFile('sipp', args, { timeout: 15_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, output: `${stdout}\n${stderr}` });
+    });
+  });
+}
+
+const agents: UserAgent[] = [];
+afterEach(async () => {
+  await Promise.all(agents.splice(0).map((a) => a.close()));
+});
+
+/** A user agent answering every call; resolves with the call once it ended. */
+async function answering(): Promise<{ ua: UserAgent; call: Promise<Call> }> {
+  const ua = await testAgent({ media: { srtp: 'off' } });
+  agents.push(ua);
+  const call = new Promise<Call>((resolve) =>
+    ua.on('call', (c) => {
+      c.answer().catch(() => undefined);
+      resolve(c);
+    }),
+  );
+  return { ua, call };
+}
+
+describe.skipIf(!hasSipp)('in-call features against SIPp 3.6.1 as the caller', () => {
+  it('RFC 4028: a 90 s session refreshed by UPDATE then by re-INVITE; each 2xx says Session-Expires 90;refresher=uac', async () => {
+    const { ua, call } = await answering();
+    const { code, output } = await sippCall('session-timer-refresh.xml', ua);
+    expect(code, output.slice(-3000)).toBe(0);
+    const c = await call;
+    const ended = await c.done;
+    expect(ended.by).toBe('remote');
+  }, 20_000);
+
+  it('RFC 3261 §13.2.1: delayed offer — our offer in the 200, SIPp answers in the ACK', async () => {
+    const { ua, call } = await answering();
+    const { code, output } = await sippCall('delayed-offer.xml', ua);
+    expect(code, output.slice(-3000)).toBe(0);
+    const ended = await (await call).done;
+    expect(ended.reason).toBe('hangup'); // SIPp's BYE, not our not-acceptable BYE
+    expect(ended.by).toBe('remote');
+  }, 20_000);
+
+  it('RFC 3264 §8.4: SIPp holds (sendonly) and resumes; we answer recvonly then sendrecv and emit hold/unhold', async () => {
+    const { ua, call } = await answering();
+    const events: string[] = [];
+    void call.then((c) => {
+      c.on('hold', ({ direction }) => events.push(`hold:${direction}`));
+      c.on('unhold', () => events.push('unhold'));
+    });
+    const { code, output } = await sippCall('hold.xml', ua);
+    expect(code, output.slice(-3000)).toBe(0);
+    await (await call).done;
+    expect(events).toEqual(['hold:recvonly', 'unhold']);
+  }, 20_000);
+
+  it('SIP INFO DTMF: dtmf-relay 5 and #, dtmf 7 → dtmf events with source info', async () => {
+    const { ua, call } = await answering();
+    const digits: string[] = [];
+    void call.then((c) => c.on('dtmf', (d) => digits.push(`${d.digit}:${d.source}:${d.durationMs}`)));
+    const { code, output } = await sippCall('info-dtmf.xml', ua);
+    expect(code, output.slice(-3000)).toBe(0);
+    await (await call).done;
+    expect(digits).toEqual(['5:info:160', '#:info:160', '7:info:0']);
+  }, 20_000);
+});
