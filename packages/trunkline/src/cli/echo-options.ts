@@ -67,6 +67,8 @@ export interface EchoOptions {
   readonly metricsPort: number | undefined;
   /** Append one JSON line per ended call to this file, `-` for stdout (default: no call records). */
   readonly callRecords: string | undefined;
+  /** Also serve the live call page on the metrics port, `/calls/` (default false). */
+  readonly livePage: boolean;
   /** Write every SIP message to this pcap file (default: no capture). */
   readonly pcapFile: string | undefined;
   /** Send every SIP message as HEP v3 to this collector (default: none). */
@@ -106,6 +108,7 @@ export const ECHO_COMMAND: CommandSpec = {
     { name: 'json', type: 'boolean', description: 'print one JSON object per call instead of text' },
     { name: 'metrics-port', type: 'string', value: 'N', description: 'serve /metrics (Prometheus), /health and POST /drain on 127.0.0.1:N' },
     { name: 'call-records', type: 'string', value: 'FILE', description: 'append one JSON line per ended call to FILE (- for stdout)' },
+    { name: 'live-page', type: 'boolean', description: 'with --metrics-port: a live call page on /calls/ (server-sent events)' },
     { name: 'pcap', type: 'string', value: 'FILE', description: 'write every SIP message to FILE (pcap, opens in Wireshark/sngrep)' },
     { name: 'hep', type: 'string', value: 'ADDR:PORT', description: 'send every SIP message as HEP v3 to a Homer collector (UDP)' },
     { name: 'drain-timeout', type: 'string', value: 'TIME', description: 'draining (SIGUSR1, POST /drain): new calls get 503; exit when the last call ends or after TIME', defaultText: '10m' },
@@ -158,6 +161,8 @@ export function parseEchoArgs(argv: readonly string[]): EchoOptions | 'help' {
   const metricsPortText = given('metrics-port');
   const drainTimeoutText = given('drain-timeout');
   const callRecords = given('call-records');
+  const livePage = booleanValue(values, 'live-page');
+  if (livePage && metricsPortText === undefined) throw new CliUsageError('--live-page is served on the metrics port: give --metrics-port too', 'echo');
   const pcapFile = given('pcap');
   if (pcapFile !== undefined && pcapFile.length === 0) throw new CliUsageError('--pcap needs a file name', 'echo');
   const hepText = given('hep');
@@ -187,6 +192,7 @@ export function parseEchoArgs(argv: readonly string[]): EchoOptions | 'help' {
     json: booleanValue(values, 'json'),
     metricsPort: metricsPortText === undefined ? undefined : portValue(ref('metrics-port'), metricsPortText),
     callRecords,
+    livePage,
     pcapFile,
     hep: hepMatch === null ? undefined : { address: addressValue(ref('hep'), hepMatch[1]!), port: integerValue(ref('hep'), hepMatch[2]!, 1, 65535) },
     drainTimeoutMs: drainTimeoutText === undefined ? DEFAULT_DRAIN_TIMEOUT_MS : durationMsValue(ref('drain-timeout'), drainTimeoutText, 1000, 86_400_000),

@@ -11,6 +11,7 @@ import {
   CallMetricsCollector,
   CallRecordWriter,
   HepExporter,
+  LiveCallBoard,
   NodeStatus,
   PcapWriter,
   SipCapture,
@@ -125,11 +126,13 @@ export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpoin
   const metrics = new CallMetricsCollector();
   metrics.observeUserAgent(ua);
   const records = options.callRecords === undefined ? null : new CallRecordWriter(options.callRecords, report);
+  const board = options.livePage ? new LiveCallBoard() : null;
   let serving = 0;
   let idle: (() => void) | null = null;
   ua.on('call', (call) => {
     metrics.trackCall(call);
     records?.trackCall(call);
+    board?.trackCall(call);
     serving++;
     void serveCall(call, options, status, hooks, report)
       .catch(report)
@@ -173,7 +176,13 @@ export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpoin
     })());
   if (options.metricsPort !== undefined) {
     try {
-      server = await startObservabilityServer({ port: options.metricsPort, registry: metrics.registry, status, onDrain: () => void drain().catch(report) });
+      server = await startObservabilityServer({
+        port: options.metricsPort,
+        registry: metrics.registry,
+        status,
+        onDrain: () => void drain().catch(report),
+        ...(board === null ? {} : { liveCalls: board }),
+      });
     } catch (e) {
       await close();
       throw e;

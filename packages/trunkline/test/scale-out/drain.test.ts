@@ -35,7 +35,7 @@ describe('trunkline echo: drain, health and call records', () => {
     endpoint = await startEchoEndpoint(
       echoOptions([
         '--transports', 'udp', '--port', '0', '--bind', '127.0.0.1', '--metrics-port', '0', '--max-calls', '4', '--call-records', join(dir, 'calls.jsonl'),
-        '--pcap', join(dir, 'sip.pcap'), '--hep', `127.0.0.1:${collector.address().port}`,
+        '--live-page', '--pcap', join(dir, 'sip.pcap'), '--hep', `127.0.0.1:${collector.address().port}`,
       ]),
     );
     phone = await createUserAgent({
@@ -57,6 +57,9 @@ describe('trunkline echo: drain, health and call records', () => {
     const uri = `sip:echo@127.0.0.1:${endpoint.ua.addresses[0]!.port}`;
     const health = `http://127.0.0.1:${endpoint.metricsPort}/health`;
     const up = await phone.invite(uri);
+    const page = await fetch(`http://127.0.0.1:${endpoint.metricsPort}/calls/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Live calls');
     const open = await fetch(health);
     expect(open.status).toBe(200);
     expect(await open.json()).toEqual({ state: 'open', activeCalls: 1, capacity: 4 });
