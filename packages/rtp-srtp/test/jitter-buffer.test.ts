@@ -133,6 +133,31 @@ describe('jitter buffer: playout timing on a virtual clock', () => {
   });
 });
 
+describe('jitter buffer: fixed delay (minDelayMs = maxDelayMs) keeps the sender timeline', () => {
+  /** Packets 0-9 every 20 ms, but 5-9 held up by a 100 ms stall and delivered together at t = 200. */
+  function playStall(jb: JitterBuffer<P>): Array<number | string> {
+    const out: Array<number | string> = [];
+    for (let t = 0; t <= 300; t += 10) {
+      for (let i = 0; i < 10; i++) if ((i < 5 ? i * 20 : 200) === t) jb.push(pkt(i), t);
+      out.push(...drainAt(jb, t).map(describeOut));
+    }
+    return out;
+  }
+
+  it('an underrun conceals its slot without growing the delay: frame i plays in slot i, what came too late is late', () => {
+    const jb = new JitterBuffer<P>({ minDelayMs: 60, initialDelayMs: 60, maxDelayMs: 60 });
+    const out = playStall(jb);
+    expect(out.slice(0, 10)).toEqual([0, 1, 2, 3, 4, 'underrun', 'underrun', 7, 8, 9]);
+    expect(jb.stats.late).toBe(2);
+    expect(jb.stats.accelerated).toBe(0);
+  });
+
+  it('an adaptive buffer (the default) holds the slot and grows instead: frame 9 plays two slots later', () => {
+    const out = playStall(new JitterBuffer<P>({ minDelayMs: 20, initialDelayMs: 60, maxDelayMs: 200 }));
+    expect(out.slice(0, 12)).toEqual([0, 1, 2, 3, 4, 'underrun', 'underrun', 5, 6, 7, 8, 9]);
+  });
+});
+
 describe('jitter buffer invariants under random loss, duplication, reordering and delay (fast-check)', () => {
   it('every accepted packet is output exactly once, in order; counters add up', () => {
     fc.assert(

@@ -16,7 +16,12 @@ export interface JitterBufferOptions {
   readonly clockRate?: number;
   /** Lower bound of the target playout delay; default 20. */
   readonly minDelayMs?: number;
-  /** Upper bound of the target playout delay; default 200. */
+  /**
+   * Upper bound of the target playout delay; default 200. With `maxDelayMs` equal to
+   * `minDelayMs` the buffer is fixed: an underrun conceals its slot without growing the delay
+   * and no frame is ever dropped to shrink it, so the output keeps the sender's timeline exactly
+   * (what measuring tools need; a late packet is then counted `late`).
+   */
   readonly maxDelayMs?: number;
   /** Delay before the first frame plays; default 60, clamped to [min, max]. */
   readonly initialDelayMs?: number;
@@ -261,11 +266,17 @@ export class JitterBuffer<T extends JitterBufferPacket> {
       return { kind: 'frame', packet: entry.packet, sequence: seq };
     }
     this.#outputAny = true;
-    if (this.#buffer.size === 0) {
+    if (this.#buffer.size === 0 && this.#minDelay !== this.#maxDelay) {
       // Underrun: hold this slot for its packet and let the delay grow by a frame.
       this.#underruns++;
       this.#nextDue += this.#frameMs;
       this.#resetWindow();
+      return { kind: 'conceal', reason: 'underrun', sequence: seq };
+    }
+    if (this.#buffer.size === 0) {
+      // Fixed delay: the slot is concealed and playout moves on; its packet, if it comes, is late.
+      this.#underruns++;
+      this.#advance(seq, false);
       return { kind: 'conceal', reason: 'underrun', sequence: seq };
     }
     this.#lost++;
@@ -299,6 +310,7 @@ export class JitterBuffer<T extends JitterBufferPacket> {
   }
 
   #considerShrink(waitMs: number): void {
+    if (this.#minDelay === this.#maxDelay) return; // fixed delay: never drop to shrink
     if (waitMs < this.#windowMinWait) this.#windowMinWait = waitMs;
     if (++this.#windowCount < this.#shrinkWindow) return;
     const excess = this.#windowMinWait - this.targetDelayMs;
