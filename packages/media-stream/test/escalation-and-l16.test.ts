@@ -5,7 +5,7 @@
  * both legs. And the raw variant: binary 16-bit PCM at 16 kHz with the same JSON control frames.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { correlatePieces, generateChirp } from '@trunkline/codecs';
+import { correlatePieces, decodePcmu, encodePcmu, generateChirp } from '@trunkline/codecs';
 import { createUserAgent, type Call, type UserAgent } from '@trunkline/user-agent';
 import { bridgeCall, type BridgeCallOptions, type MediaStreamBridge } from '../src/index.js';
 import { startTestBot } from './support/twilio-test-bot.js';
@@ -106,6 +106,34 @@ describe('escalation to a contact centre (no REFER)', () => {
     const agentEnd = await agentSide.done;
     expect(agentEnd.by).toBe('remote');
     expect((await bridge.done).by).toBe('escalated');
+  });
+});
+
+describe('outbound: a call the bridge places, attached to a bot', () => {
+  it('ua.invite() then bridgeCall() on the established call: the bot gets start for it and its audio reaches the called party', async () => {
+    const tone = generateChirp({ durationMs: 500 });
+    await using bot = await startTestBot((s) => {
+      void s.waitFor((m) => m.event === 'start').then(() => {
+        s.sendMulaw(encodePcmu(tone));
+        s.sendMark('spoken');
+      });
+    });
+    // The called party (the contact-centre UA here) answers and reads what it hears.
+    const heardAt = centreCalls.length;
+    const call = await bridgeUa.invite(`sip:customer@127.0.0.1:${centre.addresses[0]!.port}`, { uui: { text: 'CAMPAIGN-9' } });
+    const bridge = await bridgeCall(call, bot.url);
+    const session = await bot.session(0);
+    await session.waitFor((m) => m.event === 'mark');
+    const start = session.messages.find((m) => m.event === 'start')!['start'] as { customParameters: Record<string, string> };
+    expect(start.customParameters['To']).toContain('sip:customer@127.0.0.1');
+    expect(centreCalls[heardAt]!.uui[0]?.text).toBe('CAMPAIGN-9');
+    // The called party reflects what it hears: the bot's audio comes back to the bot as media.
+    await new Promise((r) => setTimeout(r, 400));
+    const atBot = join(session.messages.filter((m) => m.event === 'media').map((m) => decodePcmu(Buffer.from((m['media'] as { payload: string }).payload, 'base64'))));
+    expect(correlatePieces(tone, atBot, { sampleRate: 8000, pieceMs: 100, maxLagMs: 3000 }).median).toBeGreaterThan(0.7);
+    await call.hangup();
+    expect((await bridge.done).by).toBe('caller');
+    expect(session.messages.at(-1)?.event).toBe('stop');
   });
 });
 
