@@ -21,10 +21,13 @@ const HEADER_BYTES = 12;
 const TRAILER_BYTES = 32;
 /** Send times remembered per call: a packet echoed later than this many packets counts as lost. */
 const SENT_RING = 1024;
-/** Buffers a leg cycles through for sending, so a buffer is never rewritten while the kernel may still read it. */
-const SEND_BUFFERS = 4;
 /** Packets a leg may send at once to catch up after the event loop stalled; beyond that, the slots are skipped (and counted). */
 const MAX_CATCH_UP = 5;
+/**
+ * Buffers a leg cycles through for sending. `dgram` reads a buffer only after an asynchronous
+ * address lookup (even for an IP literal), so every packet sent in one tick needs its own.
+ */
+const SEND_BUFFERS = MAX_CATCH_UP + 1;
 /** μ-law silence (RFC 3551 §4.5.14): the filler after the marker. */
 const PCMU_SILENCE = 0xff;
 
