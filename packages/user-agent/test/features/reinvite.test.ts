@@ -3,6 +3,7 @@
  * the SIP messages as sent (CSeq, o= versions, direction attributes) and the
  * audio after each re-negotiation, SRTP re-keyed on every offer.
  */
+import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { answerOffer, createOffer } from '@trunkline/sdp';
 import { createRequest, createResponse } from '@trunkline/sip-parser';
@@ -179,5 +180,69 @@ describe('RFC 3261 §14.1 a failed re-offer keeps the session', () => {
     await until(() => requests(caller.sent, 'INVITE').length === 3);
     const versions = requests(caller.sent, 'INVITE').map((r) => originVersion(sdpOf(r)));
     expect(versions).toEqual([versions[0]!, versions[0]! + 1, versions[0]! + 2]);
+  }, 10_000);
+});
+
+describe('RFC 3264 §8.4 the peer holds us (raw UAC): legacy c=0.0.0.0, then inactive, then resume', () => {
+  it('`hold` once, nothing sent while held (not even toward 0.0.0.0), `unhold` and RTP again on resume', async () => {
+    const peer = await rawPeer();
+    cleanup.push(() => peer.close());
+    const callee = await tracedAgent();
+    cleanup.push(() => callee.ua.close());
+    peer.onRequest(({ request, respond }) => void respond(createResponse(request, 200))); // the BYE at close
+    const rtp = createSocket('udp4');
+    await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise<void>((resolve) => rtp.close(() => resolve())));
+    let packets = 0;
+    rtp.on('message', () => packets++);
+    const events: string[] = [];
+    const answered = new Promise<Call>((resolve) =>
+      callee.ua.on('call', (c) => {
+        c.on('hold', ({ direction }) => events.push(`hold:${direction}`));
+        c.on('unhold', () => events.push('unhold'));
+        void c.answer().then(() => resolve(c), () => undefined);
+      }),
+    );
+    const port = callee.ua.addresses[0]!.port;
+    const flow = { protocol: 'udp', address: '127.0.0.1', port } as const;
+    const dialog = (cseq: number, method: string, toTag?: string): Array<readonly [string, string]> => [
+      ['From', `<sip:raw@127.0.0.1:${peer.port}>;tag=rawH`],
+      ['To', `<sip:ua@127.0.0.1:${port}>${toTag === undefined ? '' : `;tag=${toTag}`}`],
+      ['Call-ID', 'legacy-hold@127.0.0.1'],
+      ['CSeq', `${cseq} ${method}`],
+      ['Contact', `<sip:raw@127.0.0.1:${peer.port}>`],
+    ];
+    const ack = (cseq: number, toTag: string) =>
+      createRequest({ method: 'ACK', uri: `sip:ua@127.0.0.1:${port}`, headers: [['Via', `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bK-hack${cseq}`], ['Max-Forwards', '70'], ...dialog(cseq, 'ACK', toTag)] });
+    const local = { srtp: 'off', signalling: 'udp', address: '127.0.0.1', port: rtp.address().port } as const;
+    let previous = createOffer(local).sdp;
+    const ok = await peer.send('INVITE', port, dialog(1, 'INVITE'), previous);
+    const toTag = ok.to!.tag!;
+    await peer.endpoint.sendAck(ack(1, toTag), flow);
+    const call = await answered;
+    await until(() => packets > 5);
+    const reInvite = async (cseq: number, edit: (sdp: string) => string): Promise<string> => {
+      const sdp = edit(createOffer({ ...local, previous }).sdp);
+      previous = sdp;
+      const r = await peer.send('INVITE', port, dialog(cseq, 'INVITE', toTag), sdp);
+      await peer.endpoint.sendAck(ack(cseq, toTag), flow);
+      return sdpOf(r);
+    };
+    // Legacy hold (RFC 2543 style): c=0.0.0.0, direction left sendrecv.
+    const held = await reInvite(2, (sdp) => sdp.replace(/^c=IN IP4 127\.0\.0\.1/m, 'c=IN IP4 0.0.0.0'));
+    expect(call.heldByPeer).toBe(true);
+    expect(held).toMatch(/^m=audio /m);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // packets already in flight land
+    const atHold = packets;
+    // RFC 3264 inactive: still held, no second event.
+    expect(directionOf(await reInvite(3, (sdp) => sdp.replace('a=sendrecv', 'a=inactive')))).toBe('inactive');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(packets).toBe(atHold);
+    // Resume.
+    expect(directionOf(await reInvite(4, (sdp) => sdp))).toBe('sendrecv');
+    await until(() => packets > atHold + 5);
+    expect(packets).toBeGreaterThan(atHold + 5);
+    expect(call.heldByPeer).toBe(false);
+    expect(events).toEqual([expect.stringMatching(/^hold:/), 'unhold']);
   }, 10_000);
 });
