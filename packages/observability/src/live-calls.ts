@@ -105,7 +105,7 @@ table{border-collapse:collapse;margin-bottom:1.5em;min-width:60em}
 th,td{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;font-variant-numeric:tabular-nums}
 th{background:#f4f4f4}.bad{color:#b00;font-weight:600}#status{color:#666}
 </style></head><body>
-<h1>Live calls <span id="status">connecting…</span></h1>
+<h1>Live calls <span id="status">(connecting)</span></h1>
 <h2>Active (<span id="count">0</span>)</h2>
 <table id="active"><thead><tr><th>Call-ID</th><th>Dir</th><th>From</th><th>To</th><th>State</th><th>Codec</th><th>SRTP</th><th>Duration</th><th>Loss</th><th>Jitter</th><th>MOS</th><th>One-way</th></tr></thead><tbody></tbody></table>
 <h2>Recently ended</h2>
@@ -123,9 +123,11 @@ function cells(r, middle) {
   return tr;
 }
 const events = new EventSource('events');
-events.onopen = () => { document.getElementById('status').textContent = ''; };
-events.onerror = () => { document.getElementById('status').textContent = '(reconnecting)'; };
+let last = 0;
+setInterval(() => { if (Date.now() - last > 3000) document.getElementById('status').textContent = '(no update for ' + ((Date.now() - last) / 1000).toFixed(0) + ' s)'; }, 1000);
 events.onmessage = (e) => {
+  last = Date.now();
+  document.getElementById('status').textContent = '';
   const s = JSON.parse(e.data);
   document.getElementById('count').textContent = s.active.length;
   document.querySelector('#active tbody').replaceChildren(...s.active.map((r) => cells(r, r.state)));

@@ -30,6 +30,11 @@ export interface ObservabilityServerOptions {
   readonly liveCalls?: LiveCallBoard;
   /** How often the live page is pushed a snapshot, ms. Default 500. */
   readonly liveIntervalMs?: number;
+  /**
+   * Longest life of one event stream, ms; the browser reconnects after `retry` (1 s). Bounds
+   * connections through proxies that cut idle or long responses. Default 60000.
+   */
+  readonly liveStreamMs?: number;
 }
 
 /** A running {@link startObservabilityServer}. */
@@ -50,6 +55,8 @@ export async function startObservabilityServer(options: ObservabilityServerOptio
   const { registry, status } = options;
   const liveIntervalMs = options.liveIntervalMs ?? 500;
   if (!Number.isInteger(liveIntervalMs) || liveIntervalMs < 50) throw new TypeError('options.liveIntervalMs must be an integer of at least 50');
+  const liveStreamMs = options.liveStreamMs ?? 60_000;
+  if (!Number.isInteger(liveStreamMs) || liveStreamMs < 1) throw new TypeError('options.liveStreamMs must be a positive integer');
   const streams = new Set<NodeJS.Timeout>();
   const board = options.liveCalls;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -86,12 +93,17 @@ export async function startObservabilityServer(options: ObservabilityServerOptio
       // Server-sent events (WHATWG HTML §9.2): one snapshot now, then one per interval.
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
       const push = (): void => void res.write(`data: ${JSON.stringify(board.snapshot())}\n\n`);
+      res.write('retry: 1000\n\n');
       push();
       const timer = setInterval(push, liveIntervalMs);
+      const end = setTimeout(() => res.end(), liveStreamMs);
       streams.add(timer);
+      streams.add(end);
       res.on('close', () => {
         clearInterval(timer);
+        clearTimeout(end);
         streams.delete(timer);
+        streams.delete(end);
       });
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -115,7 +127,7 @@ export async function startObservabilityServer(options: ObservabilityServerOptio
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= new Promise<void>((resolve) => {
-      for (const timer of streams) clearInterval(timer);
+      for (const timer of streams) clearTimeout(timer);
       streams.clear();
       server.close(() => resolve());
       server.closeAllConnections();
