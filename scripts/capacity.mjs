@@ -73,17 +73,25 @@ async function main() {
     }
     results.push({ name, result });
     if (result !== null) log(`${name}: ${summary(result)}`);
-    await sleep(2000); // let the endpoint's timers settle between runs
+    await settle(endpoint.pid); // the next run starts on an idle endpoint
     return result;
   };
-  const d = `${durationS}s`;
-  const ramp = `${Math.max(2, Math.round(durationS / 6))}s`;
-  const concurrent = await run('concurrent SRTP calls (UDP)', [
-    `sip:echo@127.0.0.1:${endpoint.udp}`, '--concurrency', String(concurrency), '--duration', d, '--hold', `${durationS + 60}s`, '--ramp', ramp,
-    '--srtp', 'mandatory', '--allow-sdes-over-cleartext',
-  ]);
-  const rateUdp = await run('call rate (UDP)', [`sip:echo@127.0.0.1:${endpoint.udp}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s']);
-  const rateTls = await run('call rate (TLS)', [`sips:echo@127.0.0.1:${endpoint.tls}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s', '--insecure']);
+  // The envelope below the targets: the highest step with zero failures, each step a short run.
+  const stepS = values.quick ? 5 : 15;
+  const steps = { rate: [], concurrency: [] };
+  for (const r of [50, 100, 200, 400, 800].filter((x) => x < rate)) {
+    const res = await run(`call rate step ${r}/s (UDP)`, [`sip:echo@127.0.0.1:${endpoint.udp}`, '--rate', String(r), '--duration', `${stepS}s`, '--hold', '100ms', '--ramp', '1s']);
+    steps.rate.push({ requested: r, result: res });
+    if (res === null || res.calls.failed > 0) break;
+  }
+  for (const n of [100, 200, 400, 800].filter((x) => x < concurrency)) {
+    const res = await run(`concurrent step ${n} SRTP calls (UDP)`, [
+      `sip:echo@127.0.0.1:${endpoint.udp}`, '--concurrency', String(n), '--duration', `${stepS + 5}s`, '--hold', `${stepS + 65}s`, '--ramp', '5s',
+      '--srtp', 'mandatory', '--allow-sdes-over-cleartext',
+    ]);
+    steps.concurrency.push({ requested: n, result: res });
+    if (res === null || res.calls.failed > 0) break;
+  }
 
   let sipp = null;
   if (!values['no-sipp']) {
@@ -92,6 +100,7 @@ async function main() {
       '-timeout', `${durationS + 60}s`, '-nostdin', '-trace_stat', '-stf', join(work, 'sipp-stat.csv'), '-fd', '1', '-trace_rtt', '-rtt_freq', '1'];
     commands.push(`sipp ${sippArgs.join(' ').replaceAll(work, '$WORK')}`);
     log(`SIPp: sipp ${sippArgs.join(' ')}`);
+    await settle(endpoint.pid);
     const cpu0 = await procCpuMs(endpoint.pid);
     const t0 = performance.now();
     const out = await runChild('sipp', sippArgs, (durationS + 90) * 1000, false, work);
@@ -102,12 +111,22 @@ async function main() {
     log(`SIPp: ${JSON.stringify(sipp)}`);
   }
 
+  const d = `${durationS}s`;
+  // Ramp to the concurrent target at no more than ~200 INVITEs/s (a sixth of the run, at least half of a quick one).
+  const ramp = `${Math.max(2, Math.round(values.quick ? durationS / 2 : durationS / 6))}s`;
+  const concurrent = await run('concurrent SRTP calls (UDP)', [
+    `sip:echo@127.0.0.1:${endpoint.udp}`, '--concurrency', String(concurrency), '--duration', d, '--hold', `${durationS + 60}s`, '--ramp', ramp,
+    '--srtp', 'mandatory', '--allow-sdes-over-cleartext',
+  ]);
+  const rateUdp = await run('call rate (UDP)', [`sip:echo@127.0.0.1:${endpoint.udp}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s']);
+  const rateTls = await run('call rate (TLS)', [`sips:echo@127.0.0.1:${endpoint.tls}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s', '--insecure']);
+
   const rssAfter = await procRssBytes(endpoint.pid);
   await endpoint.stop();
   const profile = await topCosts(profDir);
   const loadAfter = loadavg();
   const sheet = renderSheet({
-    startedAt, durationS, quick: values.quick, concurrency, rate, ceiling, concurrent, rateUdp, rateTls, sipp, profile, loadBefore, loadAfter, commands, rssAfter,
+    startedAt, durationS, quick: values.quick, concurrency, rate, ceiling, concurrent, rateUdp, rateTls, steps, stepS, sipp, profile, loadBefore, loadAfter, commands, rssAfter,
   });
   await writeFile(values.out, sheet);
   log(`wrote ${relative(process.cwd(), values.out)}`);
@@ -214,6 +233,17 @@ async function startEndpoint(args) {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Waits until the endpoint uses under a tenth of a core over a second (its retransmissions and timers done), at most 40 s. */
+async function settle(pid) {
+  const until = performance.now() + 40_000;
+  while (performance.now() < until) {
+    const a = await procCpuMs(pid);
+    await sleep(1000);
+    const b = await procCpuMs(pid);
+    if (a === null || b === null || b - a < 100) return;
+  }
 }
 
 async function procCpuMs(pid) {
@@ -362,6 +392,17 @@ function renderSheet(x) {
     p(`| on one core (${label}) | endpoint ${fmt(r.endpoint?.cpuCores)} cores, ${fmt(r.endpoint?.cpuMsPerCall)} CPU ms per call (1 core = ${x.rate}/s needs ≤ ${round(1000 / x.rate, 3)} ms) | ${yes(r.endpoint == null ? null : r.endpoint.cpuCores <= 1 && r.calls.setupsPerSecond >= x.rate * 0.99)} |`);
   }
   p('| soak: 10 min at 200 calls with churn, heap/RSS flat, nothing left behind | not run by this script yet | not measured |');
+  p();
+  p('### The envelope below the targets (short steps, UDP; a step with any failure ends its ladder)');
+  p();
+  p(`| step (${x.stepS} s${''} each) | setups/s | completed / started | failures | setup p50 / p99 | echoed | turnaround p50 / p99 | endpoint cores | endpoint CPU ms/call | endpoint KB/call |`);
+  p('| --- | ---: | --- | --- | --- | ---: | --- | ---: | ---: | ---: |');
+  const stepRow = (label, r) =>
+    r === null
+      ? p(`| ${label} | — | no result | — | — | — | — | — | — | — |`)
+      : p(`| ${label} | ${r.calls.setupsPerSecond} | ${r.calls.completed} / ${r.calls.started} | ${JSON.stringify(r.calls.failures)} | ${fmt(r.setupMs.p50)} / ${fmt(r.setupMs.p99)} ms | ${fmt(r.media.echoedPercent, '%')} | ${fmt(r.media.turnaroundMs.p50)} / ${fmt(r.media.turnaroundMs.p99)} ms | ${fmt(r.endpoint?.cpuCores)} | ${fmt(r.endpoint?.cpuMsPerCall)} | ${r.endpoint?.memoryBytesPerCall == null ? '—' : Math.round(r.endpoint.memoryBytesPerCall / 1024)} |`);
+  for (const st of x.steps.rate) stepRow(`rate ${st.requested}/s, hold 100 ms`, st.result);
+  for (const st of x.steps.concurrency) stepRow(`${st.requested} concurrent SRTP calls`, st.result);
   p();
   p('### Call rate cross-checked with SIPp (built-in `uac`, UDP, same endpoint, same run)');
   p();

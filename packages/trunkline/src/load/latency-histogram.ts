@@ -5,12 +5,19 @@
  * @module
  */
 
-/** Width of one bucket, ms. */
+/** Width of one bucket below {@link HISTOGRAM_FINE_MS}, ms. */
 export const HISTOGRAM_BUCKET_MS = 0.05;
-/** Largest value kept exactly (to the bucket width); larger values go to the last bucket, ms. */
-export const HISTOGRAM_MAX_MS = 10_000;
+/** Values below this are kept to {@link HISTOGRAM_BUCKET_MS}; above it, to 1 ms, ms. */
+export const HISTOGRAM_FINE_MS = 1000;
+/** Largest value kept (64·T1 of RFC 3261: Timer B); larger values go to the last bucket, ms. */
+export const HISTOGRAM_MAX_MS = 32_000;
 
-const BUCKETS = Math.ceil(HISTOGRAM_MAX_MS / HISTOGRAM_BUCKET_MS) + 1;
+const FINE = HISTOGRAM_FINE_MS / HISTOGRAM_BUCKET_MS;
+const BUCKETS = FINE + (HISTOGRAM_MAX_MS - HISTOGRAM_FINE_MS) + 1;
+
+const bucketOf = (ms: number): number =>
+  ms <= 0 ? 0 : ms < HISTOGRAM_FINE_MS ? Math.floor(ms / HISTOGRAM_BUCKET_MS) : Math.min(BUCKETS - 1, FINE + Math.floor(ms - HISTOGRAM_FINE_MS));
+const upperEdge = (i: number): number => (i < FINE ? (i + 1) * HISTOGRAM_BUCKET_MS : HISTOGRAM_FINE_MS + (i - FINE + 1));
 
 /** Percentiles of a {@link LatencyHistogram}, ms (null when it holds no sample). */
 export interface LatencySummary {
@@ -20,7 +27,7 @@ export interface LatencySummary {
   readonly max: number | null;
 }
 
-/** Counts latencies in {@link HISTOGRAM_BUCKET_MS} buckets up to {@link HISTOGRAM_MAX_MS}. */
+/** Counts latencies in buckets of 0.05 ms up to 1 s, then 1 ms up to {@link HISTOGRAM_MAX_MS}. */
 export class LatencyHistogram {
   readonly #counts = new Uint32Array(BUCKETS);
   #count = 0;
@@ -28,8 +35,7 @@ export class LatencyHistogram {
 
   /** Adds one latency (ms; negative values count as 0). */
   add(ms: number): void {
-    const i = ms <= 0 ? 0 : Math.min(BUCKETS - 1, Math.floor(ms / HISTOGRAM_BUCKET_MS));
-    this.#counts[i]!++;
+    this.#counts[bucketOf(ms)]!++;
     this.#count++;
     if (ms > this.#max) this.#max = ms;
   }
@@ -46,7 +52,7 @@ export class LatencyHistogram {
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
       seen += this.#counts[i]!;
-      if (seen >= rank) return Math.min(this.#max, (i + 1) * HISTOGRAM_BUCKET_MS);
+      if (seen >= rank) return Math.min(this.#max, upperEdge(i));
     }
     return this.#max;
   }

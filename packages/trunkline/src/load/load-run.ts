@@ -220,10 +220,13 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
     if (stopping && calls.size === 0) drained();
   };
 
-  const finish = (call: LoadCall, reason: string | null): void => {
+  const finish = (call: LoadCall, outcome: string | null): void => {
+    let reason = outcome;
     if (call.ended) return;
     call.ended = true;
     if (call.established) changeUp(-1);
+    // A call that sent audio and got none of it back by the end failed, however cleanly it ended.
+    if (reason === null && call.leg !== null && call.leg.sent > 0 && call.leg.echoed === 0) reason = 'no-echo';
     if (call.leg !== null) {
       clock.remove(call.leg);
       call.leg.close();
@@ -258,7 +261,6 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
     if (call.leg !== null) clock.remove(call.leg);
     setTimeout(() => {
       if (call.ended) return;
-      if (call.leg !== null && call.leg.sent > 0 && call.leg.echoed === 0) failures['no-echo'] = (failures['no-echo'] ?? 0) + 1;
       const branch = `z9hG4bK${token()}`;
       const at = performance.now();
       channel.request(branch, 'BYE', request(call, 'BYE', branch), {
