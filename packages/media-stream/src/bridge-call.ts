@@ -181,6 +181,7 @@ export class MediaStreamBridge extends EventEmitter<MediaStreamBridgeEvents> {
   #oddByte: number | undefined;
   #endedBy: BridgeEnd['by'] | null = null;
   #socketOpen = true;
+  #closeCode = 0;
   #leg: Call | null = null;
   #escalating = false;
   #connectMs: number | null;
@@ -262,7 +263,11 @@ export class MediaStreamBridge extends EventEmitter<MediaStreamBridgeEvents> {
     this.#ws.on('error', (e) => this.#report(e));
     call.on('mark', ({ name }) => this.#sendMark(name));
     call.on('dtmf', ({ digit }) => {
-      if (this.#leg !== null) return;
+      if (this.#leg !== null) {
+        // Escalated: the caller's digits go on to the contact centre (its IVR, RFC 4733).
+        void this.#leg.sendDtmf(digit).catch((e: unknown) => this.#report(e));
+        return;
+      }
       this.#stats.dtmfToBot++;
       this.#send({ event: 'dtmf', sequenceNumber: this.#nextSeq(), dtmf: { track: 'inbound_track', digit }, streamSid: this.streamSid });
     });
@@ -422,6 +427,8 @@ export class MediaStreamBridge extends EventEmitter<MediaStreamBridgeEvents> {
       this.#escalating = false;
       const status = typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : null;
       this.#escalationFailed(status, e instanceof Error ? e.message : String(e), e);
+      // The bot left while we were dialling: nobody is left to talk to the caller.
+      if (!this.#socketOpen) this.#hangupForSocket();
       return;
     }
     if (this.call.closed) {
@@ -457,9 +464,15 @@ export class MediaStreamBridge extends EventEmitter<MediaStreamBridgeEvents> {
 
   #onSocketClosed(code: number): void {
     this.#socketOpen = false;
+    this.#closeCode = code;
     if (this.call.closed || this.#leg !== null || this.#escalating) return;
-    // RFC 3326: the BYE says why the call ended.
-    const normal = code === 1000;
+    this.#hangupForSocket();
+  }
+
+  /** The bot's socket is gone and the caller has no one else: BYE, its Reason (RFC 3326) saying how the socket ended. */
+  #hangupForSocket(): void {
+    if (this.call.closed) return;
+    const normal = this.#closeCode === 1000;
     this.#endedBy ??= normal ? 'bot-closed' : 'bot-failed';
     void this.call.hangup({ reason: normal ? this.#o.botClosedReason : this.#o.botFailedReason }).catch((e: unknown) => this.#report(e));
   }

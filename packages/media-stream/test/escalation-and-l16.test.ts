@@ -56,7 +56,7 @@ async function hear(call: Call, ms: number): Promise<Int16Array> {
 }
 
 describe('escalation to a contact centre (no REFER)', () => {
-  it("the bot's escalate places a call carrying the caller's UUI and the bot's; audio flows back to back; the contact centre's BYE ends both legs", async () => {
+  it("the bot's escalate places a call carrying the caller's UUI and the bot's; audio flows back to back; the caller's DTMF reaches it; the contact centre's BYE ends both legs", async () => {
     await using bot = await startTestBot((s) => {
       void s.waitFor((m) => m.event === 'start').then(() => s.send({ event: 'escalate', escalate: { uui: { text: 'INTENT=billing' } } }));
     });
@@ -77,6 +77,10 @@ describe('escalation to a contact centre (no REFER)', () => {
     const listening = hear(call, 1500);
     await call.audio.write(chirp);
     expect(correlatePieces(chirp, await listening, { sampleRate: 8000, pieceMs: 100, maxLagMs: 3000 }).median).toBeGreaterThan(0.7);
+    // The caller's digits go on to the contact centre (its IVR).
+    const digit = new Promise<string>((resolve) => agentSide.once('dtmf', (d) => resolve(d.digit)));
+    await call.sendDtmf('9');
+    expect(await digit).toBe('9');
     // BYE from the contact centre ends the caller's leg too.
     await agentSide.hangup();
     await call.done;
@@ -106,6 +110,31 @@ describe('escalation to a contact centre (no REFER)', () => {
     const agentEnd = await agentSide.done;
     expect(agentEnd.by).toBe('remote');
     expect((await bridge.done).by).toBe('escalated');
+  });
+});
+
+describe('escalation that fails after the bot left', () => {
+  it('the contact centre does not answer in time and the bot already closed its socket: the caller gets BYE with the bot-closed Reason', async () => {
+    const ringer = await createUserAgent({ transports: [udp], media: { sampleRate: 8000 } });
+    ringer.on('call', (c) => c.ring());
+    try {
+      await using bot = await startTestBot((s) => {
+        void s.waitFor((m) => m.event === 'start').then(() => {
+          s.send({ event: 'escalate' });
+          s.ws.close(1000);
+        });
+      });
+      next = { url: bot.url, options: { escalation: { userAgent: bridgeUa, target: `sip:queue@127.0.0.1:${ringer.addresses[0]!.port}`, timeoutMs: 300 } } };
+      const call = await phone.invite(target);
+      const bridge = await bridges.at(-1)!;
+      const failed = new Promise((resolve) => bridge.once('escalation-failed', resolve));
+      const end = await call.done;
+      await failed;
+      expect(end.reasonHeader).toBe('SIP;cause=200;text="Bot ended the call"');
+      expect((await bridge.done).by).toBe('bot-closed');
+    } finally {
+      await ringer.close();
+    }
   });
 });
 
