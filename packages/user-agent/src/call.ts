@@ -280,6 +280,8 @@ export class Call extends EventEmitter<CallEvents> {
   readonly #queue: CallInput[] = [];
   #draining = false;
   #answering: Promise<void> | null = null;
+  /** `progress()`: early media set up and 183 sent. */
+  #early: Promise<void> | null = null;
   #hangup: { reason: string | undefined; uui: string[] } = { reason: undefined, uui: [] };
   #remoteReason: string | null = null;
   /** The reason phrase of the final non-2xx that ended an outbound attempt. */
@@ -732,6 +734,34 @@ export class Call extends EventEmitter<CallEvents> {
     this.#localSdp = offer?.sdp ?? null;
   }
 
+  /** @internal Outbound: called once media starts from a 18x with SDP (early media), with this call. */
+  onEarlyMediaHandler: ((call: Call) => void) | null = null;
+
+  /**
+   * Outbound: a 18x with an SDP answer (RFC 3261 §13.2.1, RFC 3264; early
+   * media as in RFC 3960 §3): media starts now, so ringback or an IVR prompt
+   * reaches `call.audio` before the 2xx, whose SDP is applied again.
+   */
+  #earlyMedia(out: Outbound, response: SipResponse): void {
+    if (this.#earlyStarted || out.offer === null || response.body.length === 0 || bodyType(response.contentType) !== SDP_TYPE || this.#media === null) return;
+    const answer = readAnswer(out.offer, new TextDecoder().decode(response.body));
+    if (!answer.ok) {
+      this.#log('info', `ignored the SDP of a ${response.status}: ${answer.reason}`);
+      return;
+    }
+    this.#earlyStarted = true;
+    this.#startMedia(answer.media);
+    const handler = this.onEarlyMediaHandler;
+    if (handler === null) return;
+    try {
+      handler(this);
+    } catch (e) {
+      this.#log('error', 'the onEarlyMedia callback threw', e);
+    }
+  }
+
+  #earlyStarted = false;
+
   /** @internal Session-timer headers for our INVITE (RFC 4028 §7.1), none when timers are off. */
   sessionTimerHeaders(): Array<readonly [string, string]> {
     return this.#sessionTimer === null ? [] : withoutSupported(this.#sessionTimer.requestHeaders());
@@ -759,6 +789,7 @@ export class Call extends EventEmitter<CallEvents> {
     if (response.status >= 180 && response.status < 190) {
       this.#ringingAt ??= performance.now();
       this.#safeEmit('ringing', { status: response.status });
+      this.#earlyMedia(out, response);
     }
     this.#feed({ type: 'provisional', dialog });
   }
@@ -995,6 +1026,32 @@ export class Call extends EventEmitter<CallEvents> {
   // ---------------------------------------------------------------- inbound answer
 
   async #answer(inb: Inbound, options: AnswerOptions): Promise<void> {
+    if (this.#early !== null) await this.#early.catch(() => undefined);
+    const early = this.#media !== null && this.#localSdp !== null;
+    const prepared = early ? { sdp: this.#localSdp!, negotiated: null } : await this.#prepareMedia(inb, options);
+    const sdp = prepared.sdp;
+    const negotiated = prepared.negotiated;
+    // RFC 4028 §9: the session timer's answer (the user agent already refused, with 422, what it must).
+    const timerAnswer = this.#timerAnswer(inb.invite);
+    const headers: Array<readonly [string, string]> = [
+      ['Contact', this.#host.contact(inb.flow.protocol)],
+      ...capabilityHeaders(),
+      ...withoutSupported(timerAnswer?.action === 'accept' ? timerAnswer.headers : []),
+      ['Server', this.#host.options.userAgent],
+    ];
+    for (const [k, v] of Object.entries(options.headers ?? {})) headers.push([k, v]);
+    // §12.1.1: a dialog-creating response copies Record-Route.
+    inb.ok = createResponse(inb.invite, 200, { toTag: inb.toTag, copyRecordRoute: true, headers, body: sdp, contentType: SDP_TYPE });
+    if (negotiated !== null) this.#startMedia(negotiated);
+    // §12.1.1: the dialog as the 2xx makes it; the ACK confirms it (§13.3.1.4).
+    this.#dialog = createUasDialog(inb.invite, inb.ok, { overTls: inb.flow.protocol === 'tls' });
+    this.#act({ type: 'answer' }, 'answer');
+    if (timerAnswer !== null) this.#sessionTimer?.answered(timerAnswer);
+    await this.#established;
+  }
+
+  /** Opens media and answers the INVITE's offer (or makes ours, for a delayed offer); refuses the call (503/488) when it cannot. */
+  async #prepareMedia(inb: Inbound, options: CallMediaChoices): Promise<{ sdp: string; negotiated: NegotiatedMedia | null }> {
     let media: CallMedia;
     try {
       media = await this.#host.openMedia(options);
@@ -1007,7 +1064,7 @@ export class Call extends EventEmitter<CallEvents> {
     if (this.state !== 'incoming' && this.state !== 'ringing') {
       await media.close();
       await this.#established; // rejects with why the call ended
-      return;
+      throw new CallStateError('answer', this.state);
     }
     const signalling = this.#signalling();
     let sdp: string;
@@ -1030,23 +1087,37 @@ export class Call extends EventEmitter<CallEvents> {
     this.#media = media;
     this.#watchMedia(media);
     this.#localSdp = sdp;
-    // RFC 4028 §9: the session timer's answer (the user agent already refused, with 422, what it must).
-    const timerAnswer = this.#timerAnswer(inb.invite);
-    const headers: Array<readonly [string, string]> = [
-      ['Contact', this.#host.contact(inb.flow.protocol)],
-      ...capabilityHeaders(),
-      ...withoutSupported(timerAnswer?.action === 'accept' ? timerAnswer.headers : []),
-      ['Server', this.#host.options.userAgent],
-    ];
-    for (const [k, v] of Object.entries(options.headers ?? {})) headers.push([k, v]);
-    // §12.1.1: a dialog-creating response copies Record-Route.
-    inb.ok = createResponse(inb.invite, 200, { toTag: inb.toTag, copyRecordRoute: true, headers, body: sdp, contentType: SDP_TYPE });
-    if (negotiated !== null) this.#startMedia(negotiated);
-    // §12.1.1: the dialog as the 2xx makes it; the ACK confirms it (§13.3.1.4).
-    this.#dialog = createUasDialog(inb.invite, inb.ok, { overTls: inb.flow.protocol === 'tls' });
-    this.#act({ type: 'answer' }, 'answer');
-    if (timerAnswer !== null) this.#sessionTimer?.answered(timerAnswer);
-    await this.#established;
+    return { sdp, negotiated };
+  }
+
+  /**
+   * Inbound: early media (RFC 3261 §13.3.1.1 with RFC 3960's gateway model):
+   * open media, answer the offer and send 183 Session Progress with the SDP,
+   * so `call.audio` plays (an IVR prompt, a ringback) before `answer()`. The
+   * 2xx later carries the same SDP. Unreliable 183 (no 100rel). Idempotent.
+   * Rejects with CallStateError after the answer, for an outbound call, or for
+   * a delayed-offer INVITE (its offer would need a reliable 183).
+   */
+  progress(options: CallMediaChoices = {}): Promise<void> {
+    if (this.#early !== null) return this.#early;
+    const inb = this.#inbound;
+    if (inb === null) return Promise.reject(new CallStateError('send early media on an outbound call', this.state));
+    if (this.#answering !== null || (this.state !== 'incoming' && this.state !== 'ringing')) return Promise.reject(new CallStateError('send early media', this.state));
+    if (inb.offer === '') return Promise.reject(new CallStateError('send early media', 'a delayed-offer INVITE (its offer needs 100rel)'));
+    this.#early = (async () => {
+      const { sdp, negotiated } = await this.#prepareMedia(inb, options);
+      if (negotiated !== null) this.#startMedia(negotiated);
+      this.#ringingAt ??= performance.now();
+      this.#respondInvite(
+        createResponse(inb.invite, 183, {
+          toTag: inb.toTag,
+          headers: [['Contact', this.#host.contact(inb.flow.protocol)], ['Server', this.#host.options.userAgent]],
+          body: sdp,
+          contentType: SDP_TYPE,
+        }),
+      );
+    })();
+    return this.#early;
   }
 
   #feedReject(status: number, reason: 'rejected' | 'not-acceptable'): void {

@@ -93,6 +93,12 @@ export interface InviteOptions extends CallMediaChoices {
   readonly timeoutMs?: number;
   /** Send the INVITE without SDP (RFC 3261 §13.2.1 delayed offer): the 2xx carries the peer's offer, our ACK the answer. Default false. */
   readonly delayedOffer?: boolean;
+  /**
+   * Called with the call when a 18x with SDP starts media before the answer (early media: ringback, IVR
+   * prompts): read `call.audio` from here on. A throw is logged. Default: none (the audio is buffered and
+   * the oldest frames dropped, as for any unread call).
+   */
+  readonly onEarlyMedia?: (call: Call) => void;
 }
 
 /** Options of {@link UserAgent.register}: the {@link RegistrationClientOptions} the user agent does not fill in. */
@@ -327,6 +333,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       throw new TypeError('options.timeoutMs must be a positive integer');
     }
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
+    if (options.onEarlyMedia !== undefined && typeof options.onEarlyMedia !== 'function') throw new TypeError('options.onEarlyMedia must be a function');
     const c = options.credentials;
     if (c !== undefined && (typeof c.username !== 'string' || typeof c.password !== 'string')) throw new TypeError('options.credentials needs username and password');
     const uui = uuiHeaderValues(options.uui, 'options.uui');
@@ -347,6 +354,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     const call = Call.outgoing(this.#host, callId, from, to, uri.scheme === 'sips' ? 'tls' : 'udp');
     this.#adopt(call, 'outbound');
     this.#outbound.set(callId, call);
+    if (options.onEarlyMedia !== undefined) call.onEarlyMediaHandler = options.onEarlyMedia;
 
     // The app's signal: before the answer CANCEL (§9.1), after it BYE.
     const onAbort = (): void => call.abortAttempt('hangup');
