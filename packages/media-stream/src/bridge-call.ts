@@ -85,9 +85,13 @@ export interface BridgeStats {
   readonly botAudioDroppedMs: number;
   /** Bot audio waiting in the bridge now, ms. */
   readonly botAudioQueuedMs: number;
+  /** `mark` messages from the bot. */
   readonly marksReceived: number;
+  /** `mark` messages sent back (played or returned by `clear`). */
   readonly marksEchoed: number;
+  /** `clear` messages applied. */
   readonly clears: number;
+  /** `dtmf` messages sent to the bot. */
   readonly dtmfToBot: number;
   /** Bot frames ignored (not JSON, unknown event, missing field). */
   readonly ignoredMessages: number;
@@ -101,6 +105,7 @@ export interface BridgeEnd {
   readonly call: CallEndedEvent;
   /** The escalation leg's end, when there was one. */
   readonly escalation: CallEndedEvent | null;
+  /** The counters at the end. */
   readonly stats: BridgeStats;
 }
 
