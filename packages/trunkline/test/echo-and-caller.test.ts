@@ -77,6 +77,7 @@ describe('echo endpoint ← test caller (both Trunkline)', () => {
     expect(line).toBeDefined();
     expect(Buffer.from(line!.uui!).toString('hex').toUpperCase()).toBe('04434153452D3230343831');
     expect(line!.endReason).toBe('remote-hangup');
+    expect(line!.oneWay).toBe(false);
     expect(line!.packetsReceived).toBeGreaterThan(50);
   });
 

@@ -221,6 +221,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   #closing: Promise<void> | undefined;
   /** Reflect mode (see {@link CallMedia.reflect}) and its timestamp offset (ours − peer's), fixed per peer SSRC. */
   #reflect = false;
+  #reflectCodec: MediaCodec | undefined;
   #reflectSsrc: number | undefined;
   #reflectOffset = 0;
 
@@ -791,13 +792,21 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     p.payloadType = codec.payloadType;
     if (audio) {
       this.#seq.skip(Math.max(0, (h.timestamp + packet.payload.length - this.#seq.nextTimestamp) | 0));
-      this.#oneWay?.onSent(now, true);
-      // The recording tap takes frames of our ptime (a peer with another ptime is not recorded). Both
-      // channels come from the arriving packet, so they share one clock: what came in went out at once.
-      if (this.#record !== undefined && codec.decodedLength(packet.payload.length) === this.#outDecoded.length) {
-        const wide = this.#outUp!.process(codec.decode(packet.payload, this.#outDecoded), this.#outUpBuffer);
-        this.#tap('in', wide);
-        this.#tap('out', wide);
+      if (codec.decodedLength(packet.payload.length) !== this.#outDecoded.length) {
+        // Another ptime than ours: sent as it came, counted audible, not recorded.
+        this.#oneWay?.onSent(now, false);
+      } else {
+        // A decoder of its own: a stateful codec (G.722) must not see the playout path's packets twice.
+        if (this.#reflectCodec?.payloadType !== codec.payloadType || this.#reflectCodec.name !== codec.name) this.#reflectCodec = createMediaCodec(media.codec);
+        const pcm = this.#reflectCodec.decode(packet.payload, this.#outDecoded);
+        this.#oneWay?.onSent(now, meanSquare(pcm));
+        // Both recorded channels come from the arriving packet, so they share one clock:
+        // what came in went out at once.
+        if (this.#record !== undefined) {
+          const wide = this.#outUp!.process(pcm, this.#outUpBuffer);
+          this.#tap('in', wide);
+          this.#tap('out', wide);
+        }
       }
     }
   }
