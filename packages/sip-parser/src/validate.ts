@@ -26,6 +26,7 @@ import {
   H_TO,
   H_UNKNOWN,
   H_VIA,
+  canonicalNameOfId,
   headerId,
   isListHeaderId,
   type HeaderId,
@@ -180,13 +181,7 @@ const SINGLE_VALUE_HEADERS: readonly string[] = [
  * peers omit it, RFC 4475 inv2543) — and every response — §20 table 2 ("m" in
  * responses): the same five, checked in this order.
  */
-const REQUIRED: readonly (readonly [HeaderId, string])[] = [
-  [H_TO, 'To'],
-  [H_FROM, 'From'],
-  [H_CALL_ID, 'Call-ID'],
-  [H_CSEQ, 'CSeq'],
-  [H_VIA, 'Via'],
-];
+const REQUIRED_IDS: readonly HeaderId[] = [H_TO, H_FROM, H_CALL_ID, H_CSEQ, H_VIA];
 
 /**
  * Decoders for the other headers this package understands, by canonical
@@ -219,24 +214,27 @@ const DECODERS: ReadonlyArray<readonly [string, (value: string, header: string) 
   ['Replaces', parseReplaces], // RFC 3891 §6.1
 ];
 
-/** Id of a header name this module checks; every one is in the parser's table of known headers. */
+/**
+ * Id of a header name this module checks; every one is in the parser's table
+ * of known headers, spelled canonically, so `canonicalNameOfId` gives the name back.
+ */
 function knownId(name: string): HeaderId {
   const id = headerId(name);
-  if (id === H_UNKNOWN) throw new Error(`validate.ts: ${name} is not a known header name`);
+  if (id === H_UNKNOWN || canonicalNameOfId(id) !== name) throw new Error(`validate.ts: ${name} is not a canonical known header name`);
   return id;
 }
 
 // The lists above by header id, so that one pass over the header lines (see
-// headerCounts) replaces a lookup per name.
-const SINGLE_VALUE_IDS: readonly (readonly [HeaderId, string])[] = SINGLE_VALUE_HEADERS.map((n) => {
+// headerCounts) replaces a lookup per name; plain arrays walked by index (the
+// hot path of every inbound request).
+const SINGLE_VALUE_IDS: readonly HeaderId[] = SINGLE_VALUE_HEADERS.map((n) => {
   const id = knownId(n);
   // A line count is a value count only for a header that is not a list (§7.3.1).
   if (isListHeaderId(id)) throw new Error(`validate.ts: ${n} is a list header`);
-  return [id, n];
+  return id;
 });
-const DECODER_IDS: ReadonlyArray<readonly [HeaderId, string, (value: string, header: string) => unknown]> = DECODERS.map(
-  ([n, decode]) => [knownId(n), n, decode],
-);
+const DECODER_IDS: readonly HeaderId[] = DECODERS.map(([n]) => knownId(n));
+const DECODER_FNS: readonly ((value: string, header: string) => unknown)[] = DECODERS.map(([, decode]) => decode);
 
 /**
  * How many lines of each known header the message holds, indexed by header
@@ -323,13 +321,21 @@ function checkVersion(msg: SipRequest | SipResponse, drop: boolean): ValidationF
 function checkCommon(msg: SipRequest | SipResponse, drop: boolean): ValidationFailure | null {
   const h = msg.headers;
   const counts = headerCounts(msg);
-  for (const [id, name] of REQUIRED) {
-    if (counts[id] === 0) return failure(400, `Missing ${name} header`, drop, { header: name });
+  for (let k = 0; k < REQUIRED_IDS.length; k++) {
+    const id = REQUIRED_IDS[k]!;
+    if (counts[id] === 0) {
+      const name = canonicalNameOfId(id);
+      return failure(400, `Missing ${name} header`, drop, { header: name });
+    }
   }
   // None of these is a list header (checked above), so each line holds one value.
-  for (const [id, name] of SINGLE_VALUE_IDS) {
+  for (let k = 0; k < SINGLE_VALUE_IDS.length; k++) {
+    const id = SINGLE_VALUE_IDS[k]!;
     const n = counts[id]!;
-    if (n > 1) return failure(400, `${n} ${name} header fields; at most one is allowed`, drop, { header: name });
+    if (n > 1) {
+      const name = canonicalNameOfId(id);
+      return failure(400, `${n} ${name} header fields; at most one is allowed`, drop, { header: name });
+    }
   }
 
   // Touch every typed accessor: each throws SipParseError when its header is malformed.
@@ -348,8 +354,12 @@ function checkCommon(msg: SipRequest | SipResponse, drop: boolean): ValidationFa
   void msg.contentType;
 
   // In the order of DECODERS, so the same header is reported when several are bad.
-  for (const [id, name, decode] of DECODER_IDS) {
-    if (counts[id] !== 0) for (const v of h.getAll(name)) decode(v, name);
+  for (let k = 0; k < DECODER_IDS.length; k++) {
+    const id = DECODER_IDS[k]!;
+    if (counts[id] === 0) continue;
+    const name = canonicalNameOfId(id);
+    const decode = DECODER_FNS[k]!;
+    for (const v of h.getAll(name)) decode(v, name);
   }
   return null;
 }
