@@ -45,7 +45,8 @@ describe('lifecycle: close() and many calls', () => {
     const up = await caller.invite(uriOf(callee, 'tls'));
     const upEnded = new Promise<CallEndedEvent>((resolve) => up.once('ended', resolve));
     const ringing = caller.invite(uriOf(callee, 'udp')).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 100));
+    // Bounded wait for the second INVITE (a loaded CI box may take longer than a fixed sleep).
+    for (const until = performance.now() + 3000; callee.stats.callsActive < 2 && performance.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     expect(callee.stats.callsActive).toBe(2);
 
     await callee.close();
