@@ -19,8 +19,10 @@ const CODECS = ['PCMU', 'PCMA'] as const;
 const RATE = 8000;
 /** How long to keep recording after the chirp ends, for the echo's round trip. */
 const ECHO_TAIL_MS = 1500;
-/** The caller's fixed receive jitter buffer (ms). */
-const JITTER_MS = 100;
+/** Packetisation of the test audio (ms). */
+const FRAME_MS = 20;
+/** The caller's fixed receive jitter buffer (ms): deep, so a stalled event loop (ours or the peer's) costs no audio; the recording skips it, so it does not enter the round trip measured. */
+const JITTER_MS = 300;
 /** Longest echo round trip searched for. */
 const MAX_LAG_MS = 1500;
 
@@ -158,8 +160,12 @@ async function measure(ua: UserAgent, options: CallOptions, transport: SipTransp
   const chirp = generateChirp({ sampleRate: RATE, durationMs: options.durationMs });
   const recorded = new Int16Array(Math.ceil(((options.durationMs + ECHO_TAIL_MS) * RATE) / 1000));
   let filled = 0;
+  // A frame leaves the fixed jitter buffer JITTER_MS after its packet arrived: recording from
+  // JITTER_MS after the chirp starts makes the correlation lag the echo's round trip (within a frame).
+  const recordFrom = performance.now() + JITTER_MS - FRAME_MS / 2;
   const reader = (async () => {
     for await (const frame of call.audio) {
+      if (filled === 0 && performance.now() < recordFrom) continue;
       const n = Math.min(frame.samples.length, recorded.length - filled);
       recorded.set(frame.samples.subarray(0, n), filled);
       filled += n;
