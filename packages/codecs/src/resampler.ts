@@ -246,6 +246,13 @@ export class Resampler {
     const count = this.outputLength(m);
     const dst = out ?? new Int16Array(count);
     if (dst.length < count) throw new RangeError(`Resampler.process: out has ${dst.length} samples, need ${count}`);
+    if (this.up === 1 && this.down === 1) {
+      // Same rate: the one-tap filter is the identity; a copy is exact and skips the filter loop.
+      if (dst !== input) dst.set(input);
+      this.#inputCount += m;
+      this.#outputCount += count;
+      return dst.length === count ? dst : dst.subarray(0, count);
+    }
     const K = this.tapsPerPhase;
     if (this.#work.length < K - 1 + m) {
       const grown = new Float64Array(K - 1 + Math.max(m, this.#work.length * 2));

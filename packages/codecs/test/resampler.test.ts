@@ -276,3 +276,17 @@ describe('Polyphase rational resampling (Crochiere & Rabiner ch. 2-3) between 8,
     expect(r.process(new Int16Array(160), out)).toBe(out);
   });
 });
+
+describe('Resampler at the same rate', () => {
+  it('is the identity, in one call or in chunks, with no delay and an empty flush', () => {
+    const input = Int16Array.from({ length: 480 }, (_, i) => Math.round(10000 * Math.sin(i / 7)));
+    const r = new Resampler({ fromRate: 8000, toRate: 8000 });
+    expect(r.delaySamples).toBe(0);
+    expect(Array.from(r.process(input))).toEqual(Array.from(input));
+    const chunked = new Resampler({ fromRate: 16000, toRate: 16000 });
+    const out: number[] = [];
+    for (let i = 0; i < input.length; i += 77) out.push(...chunked.process(input.subarray(i, i + 77)));
+    out.push(...chunked.flush());
+    expect(out).toEqual(Array.from(input));
+  });
+});

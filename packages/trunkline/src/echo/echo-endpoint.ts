@@ -232,8 +232,8 @@ async function serveCall(call: Call, options: EchoOptions, status: NodeStatus, h
     if (call.state === 'established') {
       const limit = setTimeout(() => void call.hangup({ reason: 'SIP;cause=200;text="max duration"' }), options.maxDurationMs);
       limit.unref();
-      // The decoded audio is read (and dropped) so the read side stays empty; the echo is reflected.
-      for await (const frame of call.audio) void frame;
+      // The echo is reflected packet by packet inside the media engine; nothing to read or write here.
+      await ended;
       clearTimeout(limit);
     }
   }

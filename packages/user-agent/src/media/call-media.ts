@@ -395,7 +395,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
    * clock so gaps and timing are kept (RFC 3550 §5.1). Nothing is queued or
    * paced, so the echo adds no delay beyond the packet's own processing and
    * cannot be warped by the jitter buffer or timer stalls. While it is on,
-   * audio written to {@link CallAudio} is not sent (the app still reads).
+   * audio written to {@link CallAudio} is not sent, and nothing is decoded for the
+   * app to read (the jitter buffer and resampler stand idle: an echo costs only the packet).
    */
   get reflect(): boolean {
     return this.#reflect;
@@ -539,7 +540,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     const now = this.#timers.now();
     this.#send(now);
     this.#queue.releaseMarks();
-    if (this.#canReceive) this.#playout(now);
+    if (this.#canReceive && !this.#reflect) this.#playout(now);
     this.#checkTimeouts(now);
   }
 
@@ -766,7 +767,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       this.#dropPayloadType++;
       return;
     }
-    if (this.#canReceive) this.#jitter?.push(packet, now);
+    if (this.#canReceive && !this.#reflect) this.#jitter?.push(packet, now);
   };
 
   /** Sends `packet` back at once (reflect mode): only our codec's and telephone-event payload types. */
@@ -794,12 +795,15 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       this.#seq.skip(Math.max(0, (h.timestamp + packet.payload.length - this.#seq.nextTimestamp) | 0));
       if (codec.decodedLength(packet.payload.length) !== this.#outDecoded.length) {
         // Another ptime than ours: sent as it came, counted audible, not recorded.
+        this.#oneWay?.onReceived(now, false);
         this.#oneWay?.onSent(now, false);
       } else {
         // A decoder of its own: a stateful codec (G.722) must not see the playout path's packets twice.
         if (this.#reflectCodec?.payloadType !== codec.payloadType || this.#reflectCodec.name !== codec.name) this.#reflectCodec = createMediaCodec(media.codec);
         const pcm = this.#reflectCodec.decode(packet.payload, this.#outDecoded);
-        this.#oneWay?.onSent(now, meanSquare(pcm));
+        const energy = meanSquare(pcm);
+        this.#oneWay?.onReceived(now, energy);
+        this.#oneWay?.onSent(now, energy);
         // Both recorded channels come from the arriving packet, so they share one clock:
         // what came in went out at once.
         if (this.#record !== undefined) {
