@@ -36,6 +36,10 @@ export type {
   UserAgentStats,
   UserAgentAddress,
   InviteOptions,
+  RefusedInvite,
+  RegisterOptions,
+  KeepAliveOptions,
+  SessionTimerPolicy,
 } from '@trunkline/user-agent';
 
 /** One call: `ring()`, `answer()`, `reject()`, `redirect()`, `hangup()`, `audio`, `metrics`, typed events. */
@@ -52,6 +56,8 @@ export type {
   AnswerOptions,
   HangupOptions,
   CallMediaChoices,
+  ReofferOptions,
+  SendDtmfOptions,
   CallUui,
   UuiInput,
 } from '@trunkline/user-agent';
@@ -69,6 +75,11 @@ export type { AppSampleRate, CallAudioFrame, MediaMetrics, MediaDrops, OneWayAud
 export { CallFailedError, CallStateError, failedCodeForStatus } from '@trunkline/user-agent';
 /** The stable codes of {@link CallFailedError}. */
 export type { CallFailedCode, CallFailedDetails } from '@trunkline/user-agent';
+/** An in-dialog request of ours (re-INVITE, UPDATE, INFO) that failed: `CALL_REQUEST_FAILED`, `_GLARE`, `_TIMEOUT`. */
+export { CallRequestError, type CallRequestErrorCode } from '@trunkline/user-agent';
+/** Registration (RFC 3261 §10) and trunk keep-alive clients that `ua.register()` and `ua.keepAlive()` return. */
+export { RegistrationClient, TrunkKeepAliveClient } from '@trunkline/user-agent';
+export type { RegistrationClientEvents, TrunkKeepAliveClientEvents } from '@trunkline/user-agent';
 
 // ---- Errors -----------------------------------------------------------------
 
