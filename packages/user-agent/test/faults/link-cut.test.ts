@@ -73,8 +73,9 @@ describe('link cut mid-call (seeded SIP/RTP impairment proxy)', () => {
       `[faults] media cut seed=${seed}: media timeout after ${firedAfter.toFixed(0)} ms (silent ${t.silentForMs.toFixed(0)} ms, mediaTimeoutMs 500); ` +
         `RTP cut A→B ${cut.counters('aToB').cut}, B→A ${cut.counters('bToA').cut}; caller ended by ${end.by} (${end.reasonHeader})`,
     );
+    // The detector's own measure: 500 ms without RTP. (Measured from the cut it can be less: on a loaded
+    // machine the last packet may have arrived well before the cut.)
     expect(t.silentForMs).toBeGreaterThanOrEqual(500);
-    expect(firedAfter).toBeGreaterThanOrEqual(480);
     expect(firedAfter).toBeLessThan(500 + 1500); // a tick of the pacer, with an honest margin for a loaded machine
     expect(inboundEnd).toMatchObject({ by: 'local', reason: 'media-timeout' });
     expect(end).toMatchObject({ by: 'remote', reason: 'hangup', reasonHeader: 'SIP;cause=408;text="Media timeout"' });
