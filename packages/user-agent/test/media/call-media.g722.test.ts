@@ -8,7 +8,7 @@ import { describe, afterEach, expect, it } from 'vitest';
 import type { NegotiatedMedia } from '@trunkline/sdp';
 import { CallMedia, CallMediaError } from '../../src/media/index.js';
 import { createMediaCodec } from '../../src/media/media-codec.js';
-import { correlatePieces } from '@trunkline/codecs';
+import { correlatePieces, generateDtmf } from '@trunkline/codecs';
 import { chirp, concat, rmsOf } from './support/audio.js';
 import { collect, delay, echo, loopbackPorts, openPair } from './support/loopback.js';
 
@@ -89,6 +89,18 @@ describe('RFC 3551 §4.5.2 G722 in CallMedia', () => {
     // After the jitter buffer's delay the tone plays on through the switch: no silent second half.
     expect(rmsOf(received.subarray(received.length - 6400, received.length - 3200))).toBeGreaterThan(3000);
     expect(b.metrics.drops.payloadType).toBe(0);
+  });
+
+  it('in-band DTMF detection works on G722 audio (decoded at 16 kHz, fed to the 8 kHz detector through a resampler)', async () => {
+    const { a, b } = track(await openPair(loopbackPorts(), { sampleRate: 16000, jitter }, { sampleRate: 16000, jitter, inbandDtmf: true }, { codec: 'G722', telephoneEvent: false }));
+    const digits: string[] = [];
+    b.on('dtmf', (e) => digits.push(`${e.digit}/${e.source}`));
+    const sent = once(a, 'mark');
+    await a.audio.write(generateDtmf('59', { sampleRate: 16000, toneMs: 100, gapMs: 100 }));
+    a.audio.mark('sent');
+    await sent;
+    await delay(600);
+    expect(digits).toEqual(['5/inband', '9/inband']);
   });
 
   it('codecs other than PCMU, PCMA and G722 at clock 8000 are refused with MEDIA_UNSUPPORTED_CODEC (488)', () => {
