@@ -3,13 +3,14 @@
  * server-sent event stream within a second, with its codec and live media
  * figures, and moves to the recent calls when it ends.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requirePeer } from '@trunkline/test-support';
 import { createUserAgent, type UserAgent } from '@trunkline/user-agent';
 import { CallMetricsCollector, LiveCallBoard, NodeStatus, startObservabilityServer, type LiveCallSnapshot, type ObservabilityServer } from '../src/index.js';
 
-const haveChromium = spawnSync('chromium', ['--version'], { stdio: 'ignore' }).status === 0;
+requirePeer('chromium');
 
 /**
  * Runs headless Chromium (Debian `chromium`) on `url` with `args`; resolves with its stdout once
@@ -117,7 +118,7 @@ describe('live call page (server-sent events)', () => {
     expect(after.recent[0]!.mos).toBeGreaterThan(3.5);
   });
 
-  it.skipIf(!haveChromium)('in headless Chromium, the page shows a live call within a (virtual) second; screenshot in .test-results/', async () => {
+  it('in headless Chromium, the page shows a live call within a (virtual) second; screenshot in .test-results/', async () => {
     const call = await phone.invite(`sip:echo@127.0.0.1:${echo.addresses[0]!.port}`);
     try {
       const url = `http://127.0.0.1:${server.port}/calls/`;

@@ -1,35 +1,19 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, requirePeer } from '@trunkline/test-support';
 import { crossCorrelate, decodePcmu, generateChirp, readWav } from '@trunkline/codecs';
 import { rtpPcmuPcap, writeChirpFiles } from '../sipp/make-chirp-pcap.js';
 
 const SIPP_DIR = fileURLToPath(new URL('../sipp/', import.meta.url));
-const hasSipp = (() => {
-  try {
-    execFileSync('sipp', ['-v'], { stdio: 'ignore', timeout: 5000 });
-    return true;
-  } catch (e) {
-    // sipp -v exits 1 after printing its version; only a missing binary is ENOENT.
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-})();
+requirePeer('sipp');
 
 const work = mkdtempSync(join(tmpdir(), 'trunkline-sipp-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** A UDP port free right now on loopback (bound, read, released). */
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 /** Run SIPp bounded by -m 1, -timeout and a kill timer; resolve with its exit code and output. */
 function sipp(args: string[], cwd: string): Promise<{ code: number; output: string }> {
@@ -81,7 +65,7 @@ describe('chirp pcap for SIPp play_pcap_audio', () => {
   });
 });
 
-describe.skipIf(!hasSipp)('SIPp 3.6 scenarios for the echo endpoint, checked against SIPp stand-ins', () => {
+describe('SIPp 3.6 scenarios for the echo endpoint, checked against SIPp stand-ins', () => {
   it('basic-call.xml against SIPp built-in uas', () => run('basic-call.xml', 'uas'));
   it('uui-call.xml against a UAS that requires the User-to-User header', () => run('uui-call.xml', 'uui-uas.xml'));
   it('cancel-ringing.xml against a UAS that rings until CANCEL (200, 487, ACK)', () => run('cancel-ringing.xml', 'ringing-uas.xml'));

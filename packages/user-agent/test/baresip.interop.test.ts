@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crossCorrelate, generateChirp, readWav, writeWav } from '@trunkline/codecs';
-import { Baresip, baresipAvailable } from '@trunkline/test-support';
+import { Baresip, requirePeer } from '@trunkline/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEndedEvent, UserAgent } from '../src/index.js';
 import { loopbackCert } from './support/certs.js';
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 function needBaresip(): void {
-  if (!baresipAvailable()) throw new Error('baresip is not installed: apt-get install -y baresip-core (scripts/install-peers.sh)');
+  requirePeer('baresip');
 }
 
 describe('interop with baresip 1.0 (Debian)', () => {

@@ -5,7 +5,7 @@
  * Facts it relies on: ../../shared/interop-notes.md (TLS on the SIP port + 1,
  * `net_interface 127.0.0.1`, `answermode=auto`, `mediaenc=srtp-mand`...).
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,11 +34,6 @@ export interface BaresipOptions {
   readonly audioCodecs?: readonly ('pcmu' | 'pcma' | 'g722' | 'opus')[];
   /** Further `config` lines, appended after the ones made from the options above (e.g. `audio_buffer 20-80`). Default none. */
   readonly config?: readonly string[];
-}
-
-/** True when a `baresip` binary is on the PATH. */
-export function baresipAvailable(): boolean {
-  return spawnSync('baresip', ['-h'], { stdio: 'ignore', timeout: 5000 }).error === undefined;
 }
 
 async function portFree(port: number): Promise<boolean> {

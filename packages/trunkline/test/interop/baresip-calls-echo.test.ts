@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { correlatePieces, crossCorrelate, generateChirp, readWav, writeWav } from '@trunkline/codecs';
-import { Baresip, baresipAvailable } from '@trunkline/test-support';
+import { Baresip, requirePeer } from '@trunkline/test-support';
 import { parseEchoArgs, startEchoEndpoint, type EchoCallSummary, type EchoEndpoint } from '../../src/index.js';
 
 const RATE = 8000;
@@ -28,9 +28,9 @@ const TALK_MS = LEAD_MS + CHIRP_MS + 700;
 
 const BYE_200 = /SIP\/2\.0 200 OK\r?\n(?:[^\r\n]+\r?\n)*?CSeq: \d+ BYE/;
 
-const available = baresipAvailable();
+requirePeer('baresip');
 
-describe.skipIf(!available)('baresip calls the echo endpoint (PCMU, chirp echoed back)', () => {
+describe('baresip calls the echo endpoint (PCMU, chirp echoed back)', () => {
   let work: string;
   let sourceWav: string;
   let endpoint: EchoEndpoint;

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWav } from '@trunkline/codecs';
-import { Baresip, baresipAvailable, seededRandom, type BaresipOptions } from '@trunkline/test-support';
+import { Baresip, requirePeer, seededRandom, type BaresipOptions } from '@trunkline/test-support';
 import { createSelfSignedCertificate, parseCallArgs, runTestCall, type CallVerdict } from '../../src/index.js';
 
-const available = baresipAvailable();
+requirePeer('baresip');
 
 /** Runs the caller as `trunkline call ARGV` would, loopback only, bounded by `--timeout`. */
 async function call(argv: readonly string[]): Promise<CallVerdict> {
@@ -25,7 +25,7 @@ async function call(argv: readonly string[]): Promise<CallVerdict> {
   return runTestCall(options);
 }
 
-describe.skipIf(!available)('the test caller calls a baresip UAS', () => {
+describe('the test caller calls a baresip UAS', () => {
   let work: string;
   let pemFile: string;
   let caFile: string;

@@ -7,36 +7,19 @@
  * whose echo is read back from the endpoint's `--record` WAV.
  * Every SIPp run is bounded (`-m 1 -timeout 20 -timeout_error` and a kill timer).
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { freePort, requirePeer } from '@trunkline/test-support';
 import { correlatePieces, crossCorrelate, readWav } from '@trunkline/codecs';
 import { describeUui, parseEchoArgs, startEchoEndpoint, type EchoCallSummary, type EchoEndpoint } from '../../src/index.js';
 import { writeChirpFiles } from '../../sipp/make-chirp-pcap.js';
 
 const SIPP_DIR = fileURLToPath(new URL('../../sipp/', import.meta.url));
-const hasSipp = (() => {
-  try {
-    execFileSync('sipp', ['-v'], { stdio: 'ignore', timeout: 5000 });
-    return true;
-  } catch (e) {
-    // sipp -v exits 1 after printing its version; only a missing binary is ENOENT.
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-})();
-
-/** A UDP port free right now on loopback (bound, read, released): SIPp 3.6.1 cannot bind port 0 and report it. */
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
+requirePeer('sipp');
 
 interface SippRun {
   /** The Call-ID SIPp used (`-cid_str`), to find the endpoint's line for the call. */
@@ -92,7 +75,7 @@ function readStereoWav(bytes: Buffer): [Int16Array, Int16Array] {
 
 const CHIRP_HEX = '04434153452D3230343831';
 
-describe.skipIf(!hasSipp)('SIPp drives the echo endpoint', () => {
+describe('SIPp drives the echo endpoint', () => {
   let work: string;
   let recordDir: string;
   let chirpWav: string;

@@ -6,37 +6,21 @@
  * probe interval and no call fails; a drained node (SIGUSR1) gets no new
  * call, keeps its established one, and exits 0 when it ends.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, requirePeer } from '@trunkline/test-support';
 import { createUserAgent, type Call, type UserAgent } from '@trunkline/user-agent';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const haveKamailio = spawnSync('kamailio', ['-v'], { stdio: 'ignore' }).status === 0;
+requirePeer('kamailio');
 /** Seconds between OPTIONS probes (ds_ping_interval) and ms before an unanswered branch fails over (fr_timer). */
 const PING_INTERVAL_S = 1;
 const FR_TIMER_MS = 1000;
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function freeTcpPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Resolves once `host:port` accepts TCP, or rejects after `ms`. */
 async function tcpReady(port: number, ms: number): Promise<void> {
@@ -64,8 +48,8 @@ interface Node {
 }
 
 async function startNode(name: string): Promise<Node> {
-  const sipPort = await freeUdpPort();
-  const metricsPort = await freeTcpPort();
+  const sipPort = await freePort();
+  const metricsPort = await freePort('tcp');
   const child = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', 'packages/trunkline/src/main.ts', 'echo', '--transports', 'udp', '--bind', '127.0.0.1', '--port', String(sipPort),
@@ -102,7 +86,7 @@ async function taken(node: Node): Promise<number> {
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
-describe.skipIf(!haveKamailio)('Kamailio dispatcher in front of three trunkline echo nodes', () => {
+describe('Kamailio dispatcher in front of three trunkline echo nodes', () => {
   let dir: string;
   const nodes: Node[] = [];
   let kamailio: ChildProcess;
@@ -126,7 +110,7 @@ describe.skipIf(!haveKamailio)('Kamailio dispatcher in front of three trunkline 
     nodes.push(...(await Promise.all(['a', 'b', 'c'].map((n) => startNode(n)))));
     const list = join(dir, 'dispatcher.list');
     await writeFile(list, nodes.map((n) => `1 sip:127.0.0.1:${n.sipPort} 0 0\n`).join(''));
-    kamailioPort = await freeUdpPort();
+    kamailioPort = await freePort();
     kamailio = spawn('bash', [join(repo, 'deploy/kamailio/run-kamailio.sh'), list, String(kamailioPort), '127.0.0.1', String(PING_INTERVAL_S), String(FR_TIMER_MS)], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });

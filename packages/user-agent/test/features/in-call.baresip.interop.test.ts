@@ -4,7 +4,7 @@
  * `hold`/`unhold` emitted), then the user agent re-offers and holds/unholds
  * toward baresip. UDP, loopback.
  */
-import { Baresip, baresipAvailable } from '@trunkline/test-support';
+import { Baresip, requirePeer } from '@trunkline/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Call } from '../../src/index.js';
 import { directionOf, requests, responses, sdpOf, tracedAgent, until, type TracedAgent } from './support/pair.js';
@@ -14,7 +14,9 @@ afterEach(async () => {
   for (const f of running.splice(0).reverse()) await f();
 });
 
-describe.skipIf(!baresipAvailable())('in-call features against baresip 1.0 (Debian)', () => {
+requirePeer('baresip');
+
+describe('in-call features against baresip 1.0 (Debian)', () => {
   it('baresip /hold and /resume → hold (recvonly answer) and unhold; our reoffer(), hold() and unhold() accepted by baresip', async () => {
     const ua: TracedAgent = await tracedAgent();
     running.push(() => ua.ua.close());

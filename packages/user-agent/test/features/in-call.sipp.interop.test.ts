@@ -6,34 +6,18 @@
  * call); we check what our side saw. UDP, loopback, ephemeral ports, each
  * run bounded by -m 1, -timeout and a kill timer.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, requirePeer } from '@trunkline/test-support';
 import type { Call, UserAgent } from '../../src/index.js';
 import { testAgent } from '../support/ua.js';
 
-const hasSipp = (() => {
-  try {
-    execFileSync('sipp', ['-v'], { stdio: 'ignore', timeout: 5000 });
-    return true;
-  } catch (e) {
-    // sipp -v exits 1 after printing its version; only a missing binary is ENOENT.
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-})();
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
+requirePeer('sipp');
 
 /** Runs `scenario` (a file in sipp/) as one call to `ua`; resolves with SIPp's exit code and output. */
 async function sippCall(scenario: string, ua: UserAgent): Promise<{ code: number; output: string }> {
-  const [sipPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
+  const [sipPort, mediaPort] = [await freePort(), await freePort()];
   const file = fileURLToPath(new URL(`./sipp/${scenario}`, import.meta.url));
   const target = `127.0.0.1:${ua.addresses[0]!.port}`;
   const args = ['-sf', file, '-s', 'ua', '-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mediaPort), '-m', '1', '-timeout', '10', '-timeout_error', '-nostdin', target];
@@ -63,7 +47,7 @@ async function answering(): Promise<{ ua: UserAgent; call: Promise<Call> }> {
   return { ua, call };
 }
 
-describe.skipIf(!hasSipp)('in-call features against SIPp 3.6.1 as the caller', () => {
+describe('in-call features against SIPp 3.6.1 as the caller', () => {
   it('RFC 4028: a 90 s session refreshed by UPDATE then by re-INVITE; each 2xx says Session-Expires 90;refresher=uac', async () => {
     const { ua, call } = await answering();
     const { code, output } = await sippCall('session-timer-refresh.xml', ua);

@@ -5,41 +5,15 @@
  * Expires: 0 removal on close(). UDP and TCP, loopback, ephemeral ports,
  * every SIPp run bounded by -m 1, -timeout and a kill timer.
  */
-import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SipEndpoint, SipTransport } from '@trunkline/transaction-layer';
 import { describe, expect, it } from 'vitest';
+import { freePort, requirePeer } from '@trunkline/test-support';
 import { RegistrationClient } from '../../src/features/node/registration-client.js';
 
 const SCENARIO = fileURLToPath(new URL('./sipp/register-server.xml', import.meta.url));
-const hasSipp = (() => {
-  try {
-    execFileSync('sipp', ['-v'], { stdio: 'ignore', timeout: 5000 });
-    return true;
-  } catch (e) {
-    // sipp -v exits 1 after printing its version; only a missing binary is ENOENT.
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-})();
-
-/** A port free right now on loopback for `protocol` (bound, read, released). */
-async function freePort(protocol: 'udp' | 'tcp'): Promise<number> {
-  if (protocol === 'udp') {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const { port } = socket.address();
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
-    return port;
-  }
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+requirePeer('sipp');
 
 function runSipp(args: string[]): { child: ChildProcess; done: Promise<{ code: number; output: string }> } {
   let child!: ChildProcess;
@@ -52,7 +26,7 @@ function runSipp(args: string[]): { child: ChildProcess; done: Promise<{ code: n
   return { child, done };
 }
 
-describe.skipIf(!hasSipp)('RFC 3261 §10 RegistrationClient against SIPp 3.6.1 register-server.xml (MD5 digest)', () => {
+describe('RFC 3261 §10 RegistrationClient against SIPp 3.6.1 register-server.xml (MD5 digest)', () => {
   it.each(['udp', 'tcp'] as const)('over %s: challenged, bound for 2 s, refreshed before expiry, removed on close', async (protocol) => {
     const sippPort = await freePort(protocol);
     const sipp = runSipp([

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resampler, correlatePieces, crossCorrelate, generateChirp, readWav, writeWav } from '@trunkline/codecs';
-import { Baresip, baresipAvailable } from '@trunkline/test-support';
+import { Baresip, requirePeer } from '@trunkline/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Call, CallEndedEvent, UserAgent } from '../../src/index.js';
 import { answerWithEcho, record, testAgent } from '../support/ua.js';
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 function needBaresip(): void {
-  if (!baresipAvailable()) throw new Error('baresip is not installed: apt-get install -y baresip-core (scripts/install-peers.sh)');
+  requirePeer('baresip');
 }
 
 const RATE = 16000;
