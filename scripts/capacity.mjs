@@ -106,7 +106,7 @@ async function main() {
       '-timeout', `${durationS + 60}s`, '-nostdin', '-trace_stat', '-stf', join(work, 'sipp-stat.csv'), '-fd', '1', '-trace_rtt', '-rtt_freq', '1'];
     commands.push(`sipp ${sippArgs.join(' ').replaceAll(work, '$WORK')}`);
     log(`SIPp: sipp ${sippArgs.join(' ')}`);
-    await settle(endpoint.pid);
+    await drain(endpoint.pid);
     const cpu0 = await procCpuMs(endpoint.pid);
     const t0 = performance.now();
     const out = await runChild('sipp', sippArgs, (durationS + 90) * 1000, false, work);
@@ -120,11 +120,16 @@ async function main() {
   const d = `${durationS}s`;
   // Ramp to the concurrent target at no more than ~200 INVITEs/s (a sixth of the run, at least half of a quick one).
   const ramp = `${Math.max(2, Math.round(values.quick ? durationS / 2 : durationS / 6))}s`;
+  // Each target starts on an empty transaction table: an earlier overload leaves INVITE server
+  // transactions in Accepted for Timer L (64·T1 = 32 s, RFC 6026), and they count against maxTransactions.
+  await drain(endpoint.pid);
   const concurrent = await run('concurrent SRTP calls (UDP)', [
     `sip:echo@127.0.0.1:${endpoint.udp}`, '--concurrency', String(concurrency), '--duration', d, '--hold', `${durationS + 60}s`, '--ramp', ramp,
     '--srtp', 'mandatory', '--allow-sdes-over-cleartext',
   ]);
+  await drain(endpoint.pid);
   const rateUdp = await run('call rate (UDP)', [`sip:echo@127.0.0.1:${endpoint.udp}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s']);
+  await drain(endpoint.pid);
   const rateTls = await run('call rate (TLS)', [`sips:echo@127.0.0.1:${endpoint.tls}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s', '--insecure']);
 
   const rssAfter = await procRssBytes(endpoint.pid);
@@ -250,6 +255,13 @@ async function settle(pid) {
     const b = await procCpuMs(pid);
     if (a === null || b === null || b - a < 100) return;
   }
+}
+
+/** Settles, then waits out Timer L (64·T1 = 32 s) so the endpoint's transaction table is empty. */
+async function drain(pid) {
+  await settle(pid);
+  log('waiting 33 s for the endpoint\'s transactions to end (Timer L, RFC 6026)');
+  await sleep(33_000);
 }
 
 async function procCpuMs(pid) {
