@@ -253,7 +253,8 @@ export function parseSessionDescription(text: string): SessionDescription {
 
 /** Grammar of the attributes offer/answer reads (RFC 8866 §6.4-§6.6, RFC 3605 §2.1): a malformed one fails the parse. */
 const ATTRIBUTE_SYNTAX: ReadonlyMap<string, RegExp> = new Map([
-  ['rtpmap', /^[0-9]{1,3} [^\s/]+\/[0-9]{1,9}(?:\/[0-9]{1,3})?\s*$/],
+  // encoding-name is a token (RFC 8866 §6.6, §9: token-char excludes controls, spaces and separators).
+  ['rtpmap', /^[0-9]{1,3} [!#-'*+\-.0-9A-Z^-~]+\/[0-9]{1,9}(?:\/[0-9]{1,3})?\s*$/],
   ['fmtp', /^[0-9]{1,3}(?: .*)?$/],
   ['ptime', /^[0-9]{1,6}(?:\.[0-9]{1,6})?\s*$/],
   ['maxptime', /^[0-9]{1,6}(?:\.[0-9]{1,6})?\s*$/],

@@ -249,6 +249,8 @@ describe('RFC 3261 §21.4.26 refusals (488 with a §20.43 Warning) and 400', () 
     ['two c= lines in one media description', offerWith([...audio(), 'c=IN IP6 ::0', 'c=IN IP4 0.0.0.0'])],
     ['a truncated a=rtpmap', offerWith(['m=audio 1024 RTP/AVPF 0 8', 'a=rtpmap:0 '])],
     ['two direction attributes at one level', offerWith(audio('RTP/AVP', 20000, ['a=sendrecv', 'a=inactive']))],
+    // CI seed 1714635963: sdp-transform dropped the line, so PT 8 fell back to static PCMA while the checker saw "\0CMA".
+    ['an rtpmap encoding name that is not a token (RFC 8866 §6.6: a control character)', offerWith(['m=audio 1024 RTP/AVP 8', 'a=rtpmap:8 \u0000CMA/8000'])],
   ])('regression: %s is answered 400', (_name, offer) => {
     expect(answer(offer)).toMatchObject({ ok: false, status: 400 });
     try {
