@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Call, CallEndedEvent, MediaMetrics } from '@trunkline/user-agent';
+import { openOutput } from './output-stream.js';
 
 /** One ended call, as written by {@link CallRecordWriter}. */
 export interface CallRecord {
@@ -78,23 +78,7 @@ export class CallRecordWriter {
    * @param onError - contained write errors (a full disk must not end calls). Default: ignored.
    */
   constructor(target: CallRecordTarget, onError: (error: unknown) => void = () => {}) {
-    if (typeof target === 'string') {
-      if (target.length === 0) throw new TypeError('target must be a file path, "-" or a writable stream');
-      this.#owned = target !== '-';
-      this.#out = target === '-' ? process.stdout : createWriteStream(target, { flags: 'a' });
-    } else if (typeof target === 'object' && target !== null && typeof target.write === 'function') {
-      this.#owned = false;
-      this.#out = target;
-    } else {
-      throw new TypeError('target must be a file path, "-" or a writable stream');
-    }
-    this.#out.on('error', (e) => {
-      try {
-        onError(e);
-      } catch {
-        // A throwing error hook must not take the node down.
-      }
-    });
+    ({ out: this.#out, owned: this.#owned } = openOutput(target, onError, { append: true, allowStdout: true }));
   }
 
   /** Writes `call`'s record when it ends. */

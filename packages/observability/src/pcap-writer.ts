@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { openOutput } from './output-stream.js';
 import { ipAddressBytes, type SipPacket } from './sip-packet.js';
 
 /** LINKTYPE_RAW: each record starts with an IPv4 or IPv6 header (tcpdump.org link-layer types). */
@@ -117,23 +117,7 @@ export class PcapWriter {
    * @param onError - contained write errors. Default: ignored.
    */
   constructor(target: string | Writable, onError: (error: unknown) => void = () => {}) {
-    if (typeof target === 'string') {
-      if (target.length === 0) throw new TypeError('target must be a file path or a writable stream');
-      this.#out = createWriteStream(target);
-      this.#owned = true;
-    } else if (typeof target === 'object' && target !== null && typeof target.write === 'function') {
-      this.#out = target;
-      this.#owned = false;
-    } else {
-      throw new TypeError('target must be a file path or a writable stream');
-    }
-    this.#out.on('error', (e) => {
-      try {
-        onError(e);
-      } catch {
-        // A throwing error hook must not break capture.
-      }
-    });
+    ({ out: this.#out, owned: this.#owned } = openOutput(target, onError, { append: false, allowStdout: false }));
     const header = new DataView(new ArrayBuffer(24));
     header.setUint32(0, 0xa1b2c3d4, true);
     header.setUint16(4, 2, true);
