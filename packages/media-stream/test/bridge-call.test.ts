@@ -2,37 +2,14 @@
  * bridgeCall end to end on loopback: a real SIP call from a second user agent, through the
  * bridge, to a bot written from Twilio's public Media Streams protocol (test/support).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { correlatePieces, decodePcmu, encodePcmu, generateChirp } from '@trunkline/codecs';
-import { createUserAgent, type Call, type CallAudioFrame, type UserAgent } from '@trunkline/user-agent';
-import { bridgeCall, type BridgeCallOptions, type MediaStreamBridge } from '../src/index.js';
+import type { Call, CallAudioFrame } from '@trunkline/user-agent';
+import { useBridgeHarness } from './support/bridge-harness.js';
 import { startTestBot, type BotSession, type Received } from './support/twilio-test-bot.js';
 import { isLoud, join, tone } from './support/audio.js';
 
-const udp = { protocol: 'udp', host: '127.0.0.1', port: 0 } as const;
-
-let bridgeUa: UserAgent;
-let phone: UserAgent;
-let target = '';
-/** Per-test bridge options and the bridges made. */
-let nextOptions: { url: string; options: BridgeCallOptions } = { url: '', options: {} };
-const bridges: Promise<MediaStreamBridge>[] = [];
-
-beforeAll(async () => {
-  bridgeUa = await createUserAgent({ transports: [udp], user: 'bridge', media: { sampleRate: 8000 } });
-  phone = await createUserAgent({ transports: [udp], media: { sampleRate: 8000 } });
-  target = `sip:bot@127.0.0.1:${bridgeUa.addresses[0]!.port}`;
-  bridgeUa.on('call', (call) => {
-    const b = bridgeCall(call, nextOptions.url, nextOptions.options);
-    b.catch(() => undefined);
-    bridges.push(b);
-  });
-});
-
-afterAll(async () => {
-  await phone?.close();
-  await bridgeUa?.close();
-});
+const h = useBridgeHarness();
 
 /** Reads the caller's frames until `until` resolves (or the call ends). */
 function collect(call: Call): { frames: CallAudioFrame[]; at: number[] } {
@@ -60,11 +37,11 @@ describe('Twilio Media Streams bridge: a real SIP call to a protocol-faithful bo
         if (m.event === 'media') s.send({ event: 'media', media: { payload: m.media!.payload } });
       });
     });
-    nextOptions = { url: bot.url, options: { headers: { Authorization: 'Bearer test-token' }, sipHeaders: ['X-Case'], customParameters: { tenant: 'acme' } } };
-    const call = await phone.invite(target, { uui: { text: 'CASE-42' }, headers: { 'X-Case': '42' } });
+    h.next = { url: bot.url, options: { headers: { Authorization: 'Bearer test-token' }, sipHeaders: ['X-Case'], customParameters: { tenant: 'acme' } } };
+    const call = await h.phone.invite(h.target, { uui: { text: 'CASE-42' }, headers: { 'X-Case': '42' } });
     const heard = collect(call);
     const session = await bot.session(0);
-    const bridge = await bridges.at(-1)!;
+    const bridge = await h.lastBridge();
     const chirp = generateChirp({ durationMs: 1000 });
     await call.audio.write(chirp);
     // The chirp goes out, round-trips through the bot, and comes back.
@@ -149,11 +126,11 @@ describe('Twilio Media Streams bridge: a real SIP call to a protocol-faithful bo
         s.send({ event: 'clear' });
       })();
     });
-    nextOptions = { url: bot.url, options: { answer: { record: { onFrame: (d, f) => void (d === 'out' && (sentOut.push(f.slice()), sentAt.push(performance.now()))) } } } };
-    const call = await phone.invite(target);
+    h.next = { url: bot.url, options: { answer: { record: { onFrame: (d, f) => void (d === 'out' && (sentOut.push(f.slice()), sentAt.push(performance.now()))) } } } };
+    const call = await h.phone.invite(h.target);
     const heard = collect(call);
     const session = await bot.session(0);
-    const bridge = await bridges.at(-1)!;
+    const bridge = await h.lastBridge();
     const markSentFrames = new Map<string, number>();
     let clearAtFrame = -1;
     bridge.on('mark', ({ name }) => markSentFrames.set(name, sentOut.length));

@@ -6,36 +6,16 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { encodePcmu } from '@trunkline/codecs';
-import { CallFailedError, createUserAgent, type UserAgent } from '@trunkline/user-agent';
-import { bridgeCall, MediaStreamError, type BridgeCallOptions, type MediaStreamBridge } from '../src/index.js';
+import { CallFailedError } from '@trunkline/user-agent';
+import { MediaStreamError } from '../src/index.js';
+import { useBridgeHarness } from './support/bridge-harness.js';
 import { startTestBot } from './support/twilio-test-bot.js';
 import { tone } from './support/audio.js';
 
-const udp = { protocol: 'udp', host: '127.0.0.1', port: 0 } as const;
-let bridgeUa: UserAgent;
-let phone: UserAgent;
-let target = '';
-let next: { url: string; options: BridgeCallOptions } = { url: '', options: {} };
-const bridges: Promise<MediaStreamBridge>[] = [];
-
-beforeAll(async () => {
-  bridgeUa = await createUserAgent({ transports: [udp], user: 'bridge', media: { sampleRate: 8000 } });
-  phone = await createUserAgent({ transports: [udp], media: { sampleRate: 8000 } });
-  target = `sip:bot@127.0.0.1:${bridgeUa.addresses[0]!.port}`;
-  bridgeUa.on('call', (call) => {
-    const b = bridgeCall(call, next.url, next.options);
-    b.catch(() => undefined);
-    bridges.push(b);
-  });
-});
-
-afterAll(async () => {
-  await phone?.close();
-  await bridgeUa?.close();
-});
+const h = useBridgeHarness();
 
 /** A ws: URL nothing listens on (a port just released). */
 async function deadUrl(): Promise<string> {
@@ -48,14 +28,14 @@ async function deadUrl(): Promise<string> {
 
 describe('bridge failure behaviour', () => {
   it('bot unreachable (connection refused): the INVITE is rejected with 503 and bridgeCall rejects with MEDIA_STREAM_BOT_UNREACHABLE', async () => {
-    next = { url: await deadUrl(), options: {} };
-    const failed = await phone.invite(target).then(
+    h.next = { url: await deadUrl(), options: {} };
+    const failed = await h.phone.invite(h.target).then(
       () => null,
       (e: unknown) => e,
     );
     expect(failed).toBeInstanceOf(CallFailedError);
     expect((failed as CallFailedError).status).toBe(503);
-    const e = await bridges.at(-1)!.then(() => null, (x: unknown) => x);
+    const e = await h.lastBridge().then(() => null, (x: unknown) => x);
     expect(e).toBeInstanceOf(MediaStreamError);
     expect(e).toMatchObject({ code: 'MEDIA_STREAM_BOT_UNREACHABLE', statusHint: 503 });
   });
@@ -64,10 +44,10 @@ describe('bridge failure behaviour', () => {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0, verifyClient: (_info, cb) => cb(false, 401) });
     await once(server, 'listening');
     try {
-      next = { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, options: { onUnreachable: { status: 480 } } };
-      const failed = await phone.invite(target).then(() => null, (e: unknown) => e);
+      h.next = { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, options: { onUnreachable: { status: 480 } } };
+      const failed = await h.phone.invite(h.target).then(() => null, (e: unknown) => e);
       expect((failed as CallFailedError).status).toBe(480);
-      const e = await bridges.at(-1)!.then(() => null, (x: unknown) => x);
+      const e = await h.lastBridge().then(() => null, (x: unknown) => x);
       expect((e as MediaStreamError).message).toContain('HTTP 401');
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
@@ -75,8 +55,8 @@ describe('bridge failure behaviour', () => {
   });
 
   it('bot unreachable with a prompt configured: the call is answered, the prompt played, then BYE with the Reason', async () => {
-    next = { url: await deadUrl(), options: { onUnreachable: { prompt: tone(440, 300), reason: 'SIP;cause=503;text="Agent unavailable"' } } };
-    const call = await phone.invite(target);
+    h.next = { url: await deadUrl(), options: { onUnreachable: { prompt: tone(440, 300), reason: 'SIP;cause=503;text="Agent unavailable"' } } };
+    const call = await h.phone.invite(h.target);
     let loud = 0;
     for await (const f of call.audio) if (f.samples.some((s) => Math.abs(s) > 4000)) loud++;
     const end = await call.done;
@@ -88,18 +68,18 @@ describe('bridge failure behaviour', () => {
 
   it('bot drops its socket mid-call: BYE with Reason SIP;cause=502; a normal close gives cause=200', async () => {
     await using bot = await startTestBot();
-    next = { url: bot.url, options: {} };
-    const a = await phone.invite(target);
+    h.next = { url: bot.url, options: {} };
+    const a = await h.phone.invite(h.target);
     (await bot.session(0)).ws.terminate();
     const endA = await a.done;
     expect(endA.reasonHeader).toBe('SIP;cause=502;text="Bot connection lost"');
-    expect((await (await bridges.at(-1)!).done).by).toBe('bot-failed');
+    expect((await (await h.lastBridge()).done).by).toBe('bot-failed');
 
-    const b = await phone.invite(target);
+    const b = await h.phone.invite(h.target);
     (await bot.session(1)).ws.close(1000);
     const endB = await b.done;
     expect(endB.reasonHeader).toBe('SIP;cause=200;text="Bot ended the call"');
-    expect((await (await bridges.at(-1)!).done).by).toBe('bot-closed');
+    expect((await (await h.lastBridge()).done).by).toBe('bot-closed');
   });
 
   it("bot's hangup event: BYE carries its Reason and UUI; the bot gets stop, then a normal close", async () => {
@@ -108,15 +88,15 @@ describe('bridge failure behaviour', () => {
         s.send({ event: 'hangup', hangup: { reason: 'Q.850;cause=16;text="Resolved by agent"', uui: { text: 'RESOLVED' } } }),
       );
     });
-    next = { url: bot.url, options: {} };
-    const call = await phone.invite(target);
+    h.next = { url: bot.url, options: {} };
+    const call = await h.phone.invite(h.target);
     const end = await call.done;
     expect(end.reasonHeader).toBe('Q.850;cause=16;text="Resolved by agent"');
     expect(end.uui[0]?.text).toBe('RESOLVED');
     const session = await bot.session(0);
     expect(await session.closed).toBe(1000);
     expect(session.messages.at(-1)?.event).toBe('stop');
-    expect((await (await bridges.at(-1)!).done).by).toBe('bot-hangup');
+    expect((await (await h.lastBridge()).done).by).toBe('bot-hangup');
   });
 
   it('a bot sending 10 s of audio at once is held to maxBotAudioMs in the bridge (the rest dropped and counted), and clear still empties it', async () => {
@@ -127,10 +107,10 @@ describe('bridge failure behaviour', () => {
         s.sendMark('end');
       });
     });
-    next = { url: bot.url, options: { maxBotAudioMs: 1000 } };
-    const call = await phone.invite(target);
+    h.next = { url: bot.url, options: { maxBotAudioMs: 1000 } };
+    const call = await h.phone.invite(h.target);
     const session = await bot.session(0);
-    const bridge = await bridges.at(-1)!;
+    const bridge = await h.lastBridge();
     // The bot's mark follows all its media: once it is parsed, every chunk has been taken or dropped.
     await new Promise<void>((resolve) => bridge.on('bot-message', (m) => void (m.event === 'mark' && resolve())));
     const s = bridge.stats;

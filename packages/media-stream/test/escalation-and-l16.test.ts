@@ -7,29 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correlatePieces, decodePcmu, encodePcmu, generateChirp } from '@trunkline/codecs';
 import { createUserAgent, type Call, type UserAgent } from '@trunkline/user-agent';
-import { bridgeCall, type BridgeCallOptions, type MediaStreamBridge } from '../src/index.js';
+import { bridgeCall } from '../src/index.js';
+import { udp, useBridgeHarness } from './support/bridge-harness.js';
 import { startTestBot } from './support/twilio-test-bot.js';
 import { join } from './support/audio.js';
 
-const udp = { protocol: 'udp', host: '127.0.0.1', port: 0 } as const;
-let bridgeUa: UserAgent;
-let phone: UserAgent;
+const h = useBridgeHarness();
 let centre: UserAgent;
-let target = '';
-let next: { url: string; options: BridgeCallOptions } = { url: '', options: {} };
-const bridges: Promise<MediaStreamBridge>[] = [];
 const centreCalls: Call[] = [];
 
 beforeAll(async () => {
-  bridgeUa = await createUserAgent({ transports: [udp], user: 'bridge', media: { sampleRate: 8000 } });
-  phone = await createUserAgent({ transports: [udp], media: { sampleRate: 8000 } });
   centre = await createUserAgent({ transports: [udp], user: 'agent', media: { sampleRate: 8000 } });
-  target = `sip:bot@127.0.0.1:${bridgeUa.addresses[0]!.port}`;
-  bridgeUa.on('call', (call) => {
-    const b = bridgeCall(call, next.url, next.options);
-    b.catch(() => undefined);
-    bridges.push(b);
-  });
   // The contact centre: answers and echoes each packet back.
   centre.on('call', (call) => {
     centreCalls.push(call);
@@ -40,9 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await phone?.close();
   await centre?.close();
-  await bridgeUa?.close();
 });
 
 async function hear(call: Call, ms: number): Promise<Int16Array> {
@@ -60,9 +46,9 @@ describe('escalation to a contact centre (no REFER)', () => {
     await using bot = await startTestBot((s) => {
       void s.waitFor((m) => m.event === 'start').then(() => s.send({ event: 'escalate', escalate: { uui: { text: 'INTENT=billing' } } }));
     });
-    next = { url: bot.url, options: { escalation: { userAgent: bridgeUa, target: `sip:queue@127.0.0.1:${centre.addresses[0]!.port}` } } };
-    const call = await phone.invite(target, { uui: { text: 'CASE-7' } });
-    const bridge = await bridges.at(-1)!;
+    h.next = { url: bot.url, options: { escalation: { userAgent: h.bridgeUa, target: `sip:queue@127.0.0.1:${centre.addresses[0]!.port}` } } };
+    const call = await h.phone.invite(h.target, { uui: { text: 'CASE-7' } });
+    const bridge = await h.lastBridge();
     const leg = await new Promise<Call>((resolve) => bridge.once('escalated', resolve));
     const session = await bot.session(0);
     // The bot's socket: stop, then a normal close.
@@ -93,17 +79,17 @@ describe('escalation to a contact centre (no REFER)', () => {
     await using bot = await startTestBot((s) => {
       void s.waitFor((m) => m.event === 'start').then(() => s.send({ event: 'escalate' }));
     });
-    next = { url: bot.url, options: {} };
-    const call = await phone.invite(target);
+    h.next = { url: bot.url, options: {} };
+    const call = await h.phone.invite(h.target);
     const session = await bot.session(0);
     const failed = await session.waitFor((m) => m.event === 'escalation');
     expect(failed['escalation']).toMatchObject({ status: 'failed', sipStatus: null });
     expect(call.state).toBe('established');
     await call.hangup();
 
-    next = { url: bot.url, options: { escalation: { userAgent: bridgeUa, target: `sip:queue@127.0.0.1:${centre.addresses[0]!.port}` } } };
-    const second = await phone.invite(target);
-    const bridge = await bridges.at(-1)!;
+    h.next = { url: bot.url, options: { escalation: { userAgent: h.bridgeUa, target: `sip:queue@127.0.0.1:${centre.addresses[0]!.port}` } } };
+    const second = await h.phone.invite(h.target);
+    const bridge = await h.lastBridge();
     await new Promise<Call>((resolve) => bridge.once('escalated', resolve));
     const agentSide = centreCalls.at(-1)!;
     await second.hangup();
@@ -124,9 +110,9 @@ describe('escalation that fails after the bot left', () => {
           s.ws.close(1000);
         });
       });
-      next = { url: bot.url, options: { escalation: { userAgent: bridgeUa, target: `sip:queue@127.0.0.1:${ringer.addresses[0]!.port}`, timeoutMs: 300 } } };
-      const call = await phone.invite(target);
-      const bridge = await bridges.at(-1)!;
+      h.next = { url: bot.url, options: { escalation: { userAgent: h.bridgeUa, target: `sip:queue@127.0.0.1:${ringer.addresses[0]!.port}`, timeoutMs: 300 } } };
+      const call = await h.phone.invite(h.target);
+      const bridge = await h.lastBridge();
       const failed = new Promise((resolve) => bridge.once('escalation-failed', resolve));
       const end = await call.done;
       await failed;
@@ -149,7 +135,7 @@ describe('outbound: a call the bridge places, attached to a bot', () => {
     });
     // The called party (the contact-centre UA here) answers and reads what it hears.
     const heardAt = centreCalls.length;
-    const call = await bridgeUa.invite(`sip:customer@127.0.0.1:${centre.addresses[0]!.port}`, { uui: { text: 'CAMPAIGN-9' } });
+    const call = await h.bridgeUa.invite(`sip:customer@127.0.0.1:${centre.addresses[0]!.port}`, { uui: { text: 'CAMPAIGN-9' } });
     const bridge = await bridgeCall(call, bot.url);
     const session = await bot.session(0);
     await session.waitFor((m) => m.event === 'mark');
@@ -180,10 +166,10 @@ describe('raw variant: binary L16 at 16 kHz', () => {
         }
       });
     });
-    next = { url: bot.url, options: { codec: 'l16-16k' } };
-    const call = await phone.invite(target);
+    h.next = { url: bot.url, options: { codec: 'l16-16k' } };
+    const call = await h.phone.invite(h.target);
     const session = await bot.session(0);
-    const bridge = await bridges.at(-1)!;
+    const bridge = await h.lastBridge();
     const chirp = generateChirp({ durationMs: 800 });
     const listening = hear(call, 1800);
     await call.audio.write(chirp);
