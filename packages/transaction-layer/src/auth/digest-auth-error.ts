@@ -11,7 +11,9 @@ export type DigestAuthErrorCode =
   /** No credentials for the challenged realm (the lookup returned none). */
   | 'DIGEST_NO_CREDENTIALS'
   /** The server challenged again without `stale=true` after our answer: the credentials are wrong (RFC 3261 §22.2). */
-  | 'DIGEST_AUTH_REJECTED';
+  | 'DIGEST_AUTH_REJECTED'
+  /** `stale=true` again for the first use of a nonce a `stale=true` challenge had just given: one silent retry only (RFC 7616 §3.3). */
+  | 'DIGEST_STALE_REPEATED';
 
 /**
  * The error digest authentication throws for conditions of untrusted input or

@@ -121,6 +121,8 @@ interface RealmState {
   readonly user: DigestUserCredentials;
   readonly qop: DigestQop | null;
   readonly cnonce: string;
+  /** The nonce came with `stale=true`: a second `stale` for its first use is not retried. */
+  readonly fromStale: boolean;
   /** Last nonce count used with this nonce. */
   nc: number;
 }
@@ -226,6 +228,7 @@ export function answerChallenge(
       user: lookupUser(credentials, challenge.realm),
       qop: chooseQop(challenge, o.preferAuthInt),
       cnonce: hex(o.randomBytes(o.cnonceBytes)),
+      fromStale: false,
       nc: 1,
     };
     return credentialsFor(state, request, 1, o.userhash);
@@ -251,7 +254,9 @@ function sentCredentials(request: SipRequest, name: AuthorizationHeader['name'],
  *
  * - `handleChallenge(401/407, request)` returns the headers for the retry.
  * - A `stale=true` challenge (RFC 7616 §3.3) is answered with the new nonce
- *   and the cached credentials, without calling the lookup again.
+ *   and the cached credentials, without calling the lookup again — once: a
+ *   second `stale=true` for the first use of that new nonce is
+ *   {@link DigestAuthError} `DIGEST_STALE_REPEATED` (no retry loop).
  * - A challenge for a realm the challenged request already answered, without
  *   `stale`, for the same nonce or for our first use of a nonce (nc=1), means
  *   the credentials were refused: {@link DigestAuthError} `DIGEST_AUTH_REJECTED`
@@ -286,7 +291,7 @@ export class DigestClient {
    * Take in a 401/407 for `request` and return the headers for the retry:
    * the challenged realms answered, other cached realms pre-authenticated.
    *
-   * @throws DigestAuthError NO_USABLE_CHALLENGE, DIGEST_NO_CREDENTIALS, DIGEST_AUTH_REJECTED.
+   * @throws DigestAuthError NO_USABLE_CHALLENGE, DIGEST_NO_CREDENTIALS, DIGEST_AUTH_REJECTED, DIGEST_STALE_REPEATED.
    */
   handleChallenge(challengeResponse: SipResponse, request: SipRequest): AuthorizationHeader[] {
     checkExchange(challengeResponse, request);
@@ -297,12 +302,21 @@ export class DigestClient {
       const key = `${name}\u0000${challenge.realm}`;
       const prev = this.#realms.get(key);
       const sent = sentCredentials(request, name, challenge.realm);
+      const firstUse = sent !== null && (sent.nc === null || parseNonceCount(sent.nc) === 1);
       let user: DigestUserCredentials;
       if (sent !== null && challenge.stale && prev !== undefined) {
-        user = prev.user; // RFC 7616 §3.3: stale — the credentials were right, only the nonce aged
+        // RFC 7616 §3.3: stale — the credentials were right, only the nonce aged; retry
+        // silently, but once: a stale nonce that was fresh when we first used it means a
+        // server that would never accept us (clock or TTL trouble, or a hostile peer).
+        if (prev.fromStale && firstUse && sent.nonce === prev.challenge.nonce) {
+          this.#realms.delete(key);
+          throw new DigestAuthError('DIGEST_STALE_REPEATED', `realm "${challenge.realm}" answered stale=true to the nonce it had just issued`, {
+            realm: challenge.realm,
+          });
+        }
+        user = prev.user;
       } else {
         if (sent !== null && !challenge.stale) {
-          const firstUse = sent.nc === null || parseNonceCount(sent.nc) === 1;
           if (sent.nonce === challenge.nonce || firstUse) {
             this.#realms.delete(key);
             throw new DigestAuthError('DIGEST_AUTH_REJECTED', `credentials for realm "${challenge.realm}" were rejected`, {
@@ -320,6 +334,7 @@ export class DigestClient {
           user,
           qop: chooseQop(challenge, this.#options.preferAuthInt),
           cnonce: hex(this.#options.randomBytes(this.#options.cnonceBytes)),
+          fromStale: challenge.stale,
           nc: 0,
         },
       ]);

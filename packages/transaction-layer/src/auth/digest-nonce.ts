@@ -39,11 +39,16 @@ export function createNonce(secret: Uint8Array, realm: string, now: number, rand
 /**
  * The issue time of a nonce this secret made for this realm, or null when it
  * is not one of ours (wrong length, bad MAC, tampered).
+ *
+ * Only the canonical text is ours: 32 bytes are 43 base64url characters whose
+ * last one carries 2 unused bits (RFC 4648 §3.5), which a decoder ignores, so
+ * without the re-encoding check four strings would verify as one nonce — and
+ * the nonce-count tracker, keyed by the text, would count them apart.
  */
 export function verifyNonce(secret: Uint8Array, realm: string, nonce: string): number | null {
   if (nonce.length !== Math.ceil((LENGTH * 4) / 3) || !/^[A-Za-z0-9_-]+$/.test(nonce)) return null;
   const bytes = Buffer.from(nonce, 'base64url');
-  if (bytes.length !== LENGTH) return null;
+  if (bytes.length !== LENGTH || bytes.toString('base64url') !== nonce) return null;
   const body = bytes.subarray(0, ISSUED + RANDOM);
   if (!timingSafeEqual(bytes.subarray(ISSUED + RANDOM), mac(secret, body, realm))) return null;
   return Number(bytes.readBigUInt64BE(0));

@@ -44,9 +44,18 @@ export interface DigestServerOptions {
   qop?: readonly DigestQop[];
   /** Accept RFC 2069 credentials without qop (no replay protection). Default false. */
   allowNoQop?: boolean;
-  /** Nonce lifetime in ms; older nonces answer "stale". Default 300 000 (5 min). */
+  /**
+   * Nonce lifetime in ms (RFC 7616 §3.3, §5.5: limit a nonce's life to limit
+   * replays): a right response on an older nonce answers "stale". Positive and
+   * finite. Default 300 000 (5 min).
+   */
   nonceTtlMs?: number;
-  /** Nonces whose counts are tracked for replay (bounded memory). Default 10 000. */
+  /**
+   * Nonces whose counts are tracked for replay (RFC 7616 §3.4, §5.5), least
+   * recently used evicted first; a nonce evicted (or issued before one) then
+   * answers "stale", never trusted again. Bounds memory under a flood of
+   * fresh nonces. Default 10 000.
+   */
   maxTrackedNonces?: number;
   /** Out-of-order tolerance of nonce counts, 1-64. Default 32. */
   nonceCountWindow?: number;
@@ -151,12 +160,24 @@ export class DigestServer {
     this.#allowNoQop = options.allowNoQop ?? false;
     if (this.#qop.length === 0 && !this.#allowNoQop) throw new TypeError('offering no qop needs allowNoQop: true');
     this.#ttl = options.nonceTtlMs ?? 300_000;
-    if (!(this.#ttl > 0)) throw new TypeError('nonceTtlMs must be positive');
+    if (!Number.isFinite(this.#ttl) || this.#ttl <= 0) throw new TypeError('nonceTtlMs must be a positive, finite number of ms');
     this.#opaque = options.opaque === undefined ? hex(this.#random(16)) : options.opaque;
     this.#userhash = options.userhash ?? false;
     this.#proxy = options.proxy ?? false;
     this.#checkUri = options.checkUri ?? true;
-    this.#counts = new NonceCountTracker(options.maxTrackedNonces ?? 10_000, options.nonceCountWindow ?? 32);
+    const maxTracked = options.maxTrackedNonces ?? 10_000;
+    if (!Number.isInteger(maxTracked) || maxTracked < 1) throw new TypeError('maxTrackedNonces must be a positive integer');
+    const window = options.nonceCountWindow ?? 32;
+    if (!Number.isInteger(window) || window < 1 || window > 64) throw new TypeError('nonceCountWindow must be an integer 1..64');
+    this.#counts = new NonceCountTracker(maxTracked, window);
+  }
+
+  /**
+   * Nonces whose counts are held now: at most `maxTrackedNonces`. Only a
+   * right response adds one; challenges and refused credentials cost no state.
+   */
+  get trackedNonces(): number {
+    return this.#counts.size;
   }
 
   /** 401 for a UAS/registrar, 407 for a proxy (§22.1, §22.3). */
