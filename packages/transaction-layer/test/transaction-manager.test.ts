@@ -2,6 +2,7 @@ import { parseMessage, type SipRequest } from '@trunkline/sip-parser';
 import { describe, expect, it } from 'vitest';
 import type { Flow } from '../src/flow.js';
 import { buildCancel } from '../src/transaction/derived-requests.js';
+import { TransactionStateError } from '../src/transaction/common.js';
 import { TransactionLimitError, TransactionManager, type TransactionOutput } from '../src/transaction/transaction-manager.js';
 import { request, response } from './helpers/messages.js';
 
@@ -147,6 +148,79 @@ describe('RFC 3261 §17.2.3 server transaction matching', () => {
     expect(tm.completedCount).toBe(2);
     expect(tm.stateOf(ids[0]!)).toBeUndefined();
     expect(tm.stats.completedEvicted).toBe(1);
+  });
+});
+
+describe('RFC 6026 §7.1 Accepted INVITE server transactions kept as records', () => {
+  const accepted = (tm: TransactionManager, branch: string, now: number): { id: string; invite: SipRequest; outs: TransactionOutput[] } => {
+    const invite = request('INVITE', branch);
+    const [r] = tm.receive(invite, FLOW, now);
+    const id = r?.type === 'request' ? r.transactionId : '';
+    return { id, invite, outs: tm.respond(id, response(invite, 200), now) };
+  };
+
+  it('a 2xx leaves the live budget: the record absorbs INVITE retransmissions, passes its ACK up, sends the TU\'s 2xx retransmissions, and ends at Timer L', () => {
+    const tm = new TransactionManager({ maxTransactions: 1 });
+    const { id, invite, outs } = accepted(tm, 'z9hG4bK-acc1', 0);
+    expect(outs).toEqual([expect.objectContaining({ type: 'send', transactionId: id, to: { protocol: 'udp', address: 'pc33.atlanta.example.com', port: 5060 } })]);
+    expect(tm.liveCount).toBe(0);
+    expect(tm.acceptedCount).toBe(1);
+    expect(tm.stateOf(id)).toBe('accepted');
+    expect(tm.requestOf(id)).toBeUndefined();
+    // The one live slot is free for the next call at once (before: held 32 s).
+    expect(types(tm.receive(request('INVITE', 'z9hG4bK-acc2'), FLOW, 1))).toEqual(['request']);
+    expect(tm.receive(request('INVITE', 'z9hG4bK-acc1'), FLOW, 500)).toEqual([]);
+    expect(tm.stats.absorbedRetransmissions).toBe(1);
+    expect(types(tm.respond(id, response(invite, 200), 500))).toEqual(['send:200']);
+    expect(() => tm.respond(id, response(invite, 486), 600)).toThrow(TransactionStateError);
+    const ack = tm.receive(request('ACK', 'z9hG4bK-acc1', { toTag: 'abc123' }), FLOW, 700);
+    expect(ack).toEqual([expect.objectContaining({ type: 'ack', transactionId: id })]);
+    expect(tm.tick(64 * 500 - 1)).not.toContainEqual({ type: 'terminated', transactionId: id });
+    expect(tm.tick(64 * 500)).toContainEqual({ type: 'terminated', transactionId: id });
+    expect(tm.acceptedCount).toBe(0);
+    expect(tm.stateOf(id)).toBeUndefined();
+  });
+
+  it('RFC 6026 §7.1: a transport error ends an Accepted record; a CANCEL still finds its INVITE (§9.2)', () => {
+    const tm = new TransactionManager();
+    const { id, invite } = accepted(tm, 'z9hG4bK-acc3', 0);
+    const [c] = tm.receive(buildCancel(invite), FLOW, 5);
+    expect(c).toEqual(expect.objectContaining({ type: 'request', cancels: id }));
+    expect(tm.transportError(id, 10)).toEqual([
+      { type: 'transport-error', transactionId: id },
+      { type: 'terminated', transactionId: id },
+    ]);
+    expect(tm.stateOf(id)).toBeUndefined();
+  });
+
+  it('at maxAcceptedTransactions the oldest Accepted record is forgotten early and counted; 0 keeps full machines in the live budget', () => {
+    const tm = new TransactionManager({ maxAcceptedTransactions: 2 });
+    const ids = [0, 1, 2].map((i) => accepted(tm, `z9hG4bK-ae${i}`, i));
+    expect(types(ids[2]!.outs)).toEqual(['terminated', 'send:200']);
+    expect(tm.acceptedCount).toBe(2);
+    expect(tm.stateOf(ids[0]!.id)).toBeUndefined();
+    expect(tm.stats.acceptedEvicted).toBe(1);
+    const full = new TransactionManager({ maxAcceptedTransactions: 0 });
+    const { id } = accepted(full, 'z9hG4bK-af', 0);
+    expect(full.liveCount).toBe(1);
+    expect(full.stateOf(id)).toBe('accepted');
+    expect(() => new TransactionManager({ maxAcceptedTransactions: -1 })).toThrow(RangeError);
+  });
+
+  it('RFC 3261 §17.2.1: a 300-699 INVITE transaction keeps only its encoded response; Timer G and a retransmitted INVITE send those bytes', () => {
+    const tm = new TransactionManager();
+    const invite = request('INVITE', 'z9hG4bK-rej');
+    const [r] = tm.receive(invite, FLOW, 0);
+    const id = r?.type === 'request' ? r.transactionId : '';
+    expect(types(tm.respond(id, response(invite, 486), 0))).toEqual(['send:486']);
+    expect(tm.requestOf(id)).toBeUndefined();
+    const g = tm.tick(500);
+    expect(g).toEqual([expect.objectContaining({ type: 'send-encoded', transactionId: id, flow: FLOW })]);
+    const again = tm.receive(request('INVITE', 'z9hG4bK-rej'), FLOW, 600);
+    expect(again.map((o) => o.type)).toEqual(['send-encoded']);
+    const bytes = again[0]?.type === 'send-encoded' ? again[0].bytes : new Uint8Array();
+    const parsed = parseMessage(bytes);
+    expect(parsed.isRequest ? 0 : parsed.status).toBe(486);
   });
 });
 

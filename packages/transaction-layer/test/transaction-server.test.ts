@@ -5,6 +5,7 @@ import { ServerInviteTransaction } from '../src/transaction/server-invite-transa
 import { ServerNonInviteTransaction } from '../src/transaction/server-non-invite-transaction.js';
 import { DEFAULT_TIMER_CONFIG, timerValues } from '../src/timers.js';
 import { request, response } from './helpers/messages.js';
+import { serializeMessage } from '@trunkline/sip-parser';
 
 const UDP = timerValues(DEFAULT_TIMER_CONFIG, false);
 const TCP = timerValues(DEFAULT_TIMER_CONFIG, true);
@@ -16,7 +17,7 @@ function runTimers(m: Machine, until: number): { sent: Array<[number, number]>; 
   const events: string[] = [];
   for (let d = m.deadline; d !== null && d <= until; d = m.deadline) {
     const s = m.step({ type: 'timer' }, d);
-    for (const msg of s.send) sent.push([d, msg.isRequest ? 0 : msg.status]);
+    for (const msg of s.send) sent.push([d, msg instanceof Uint8Array ? Number(new TextDecoder().decode(msg.subarray(8, 11))) : msg.isRequest ? 0 : msg.status]);
     for (const e of s.events) events.push(e.type === 'timeout' ? `timeout:${e.timer}` : e.type);
   }
   return { sent, events };
@@ -52,7 +53,9 @@ describe('RFC 3261 §17.2.1 INVITE server transaction', () => {
     expect(t.state).toBe('completed');
     const { sent } = runTimers(t, 8000);
     expect(sent.map(([at]) => at)).toEqual([500, 1500, 3500, 7500]);
-    expect(t.step({ type: 'request', request: inv }, 8100).send).toEqual([busy]);
+    // Completed keeps only the encoded 486 (the INVITE and the parsed response are let go).
+    expect(t.request).toBeNull();
+    expect(t.step({ type: 'request', request: inv }, 8100).send).toEqual([serializeMessage(busy)]);
     const ack = request('ACK', 'z9hG4bK-s3', { toTag: 'abc123' });
     expect(t.step({ type: 'request', request: ack }, 9000).events).toEqual([]);
     expect(t.state).toBe('confirmed');

@@ -324,7 +324,7 @@ export class SipEndpoint extends EventEmitter<SipEndpointEvents> {
     switch (out.type) {
       case 'send': {
         // A response is routed by the request it answers (§18.2.2), whose top Via is decoded already.
-        const to = out.message.isRequest ? out.flow : responseFlow(this.answered(out.message, out.transactionId), out.flow);
+        const to = out.to ?? (out.message.isRequest ? out.flow : responseFlow(this.answered(out.message, out.transactionId), out.flow));
         const id = out.transactionId;
         this.transport.post(out.message, to, (error) => {
           if (id === null) return;

@@ -27,14 +27,19 @@ export class ClientInviteTransaction extends TransactionMachine<ClientInviteStat
   private intervalA: number;
   private ack: SipRequest | null = null;
 
-  constructor(request: SipRequest, t: TimerValues, reliable: boolean) {
-    super(request, t, reliable, 'calling');
+  /** @param request the request the transaction was created for (with its branch). */
+  constructor(
+    readonly request: SipRequest,
+    t: TimerValues,
+    reliable: boolean,
+  ) {
+    super(t, reliable, 'calling');
     this.intervalA = t.A;
   }
 
   /** §17.1.1.2: send the INVITE; start Timer A (unreliable only) and Timer B. */
   start(now: number): Step {
-    return this.sendRequest(now, 'A', this.intervalA, 'B', this.t.B);
+    return this.sendRequest(this.request, now, 'A', this.intervalA, 'B', this.t.B);
   }
 
   /** §17.1.4: a failure ends Calling/Proceeding; in Completed it concerns an ACK retransmission, which may be dropped. */

@@ -27,14 +27,19 @@ export class ClientNonInviteTransaction extends TransactionMachine<
 > {
   private intervalE: number;
 
-  constructor(request: SipRequest, t: TimerValues, reliable: boolean) {
-    super(request, t, reliable, 'trying');
+  /** @param request the request the transaction was created for (with its branch). */
+  constructor(
+    readonly request: SipRequest,
+    t: TimerValues,
+    reliable: boolean,
+  ) {
+    super(t, reliable, 'trying');
     this.intervalE = t.E;
   }
 
   /** §17.1.2.2: send the request; Timer E (unreliable only) and Timer F. */
   start(now: number): Step {
-    return this.sendRequest(now, 'E', this.intervalE, 'F', this.t.F);
+    return this.sendRequest(this.request, now, 'E', this.intervalE, 'F', this.t.F);
   }
 
   /** §17.1.4 */

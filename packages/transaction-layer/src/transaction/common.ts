@@ -5,10 +5,13 @@ import type { SipRequest, SipResponse } from '@trunkline/sip-parser';
  * What one `step()` of a transaction machine asks of its driver: messages to
  * hand to the transport and events for the transaction user (TU). The machine
  * itself never touches a socket or a clock (sans-I/O); its next deadline is
- * read from the machine's `deadline` after each step.
+ * read from the machine's `deadline` after each step. A `Uint8Array` in
+ * `send` is a message already encoded (a final response retransmitted by a
+ * server transaction that keeps only its bytes), routed like the
+ * transaction's responses.
  */
 export interface Step {
-  readonly send: Array<SipRequest | SipResponse>;
+  readonly send: Array<SipRequest | SipResponse | Uint8Array>;
   readonly events: TransactionEvent[];
 }
 
@@ -36,7 +39,7 @@ export class TransactionStateError extends TrunklineError<'TRANSACTION_INVALID_S
 }
 
 /** Builds an empty step to fill. */
-export function newStep(): { send: Array<SipRequest | SipResponse>; events: TransactionEvent[] } {
+export function newStep(): { send: Array<SipRequest | SipResponse | Uint8Array>; events: TransactionEvent[] } {
   return { send: [], events: [] };
 }
 

@@ -1,4 +1,4 @@
-import { createResponse, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
+import { createResponse, serializeMessage, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
 import type { TimerValues } from '../timers.js';
 import { assertNever } from '@trunkline/errors';
 import { newStep, TransactionStateError, type Step } from './common.js';
@@ -28,16 +28,36 @@ export type ServerInviteEvent =
 
 type Timer = 'trying100' | 'G' | 'H' | 'I' | 'L';
 
+/**
+ * The INVITE server transaction. What it keeps shrinks with its state: the
+ * INVITE and the latest provisional while Proceeding (a retransmitted INVITE
+ * is answered with that provisional, and the automatic 100 is built from the
+ * INVITE); after a final response neither. Completed keeps the 300-699
+ * response encoded — all Timer G and a retransmitted INVITE need (§17.2.1);
+ * Accepted and Confirmed keep no message at all (RFC 6026 §7.1: the 2xx is
+ * retransmitted by the TU; Confirmed only absorbs ACKs). A parsed response
+ * built from the INVITE shares the INVITE's receive buffer, so letting both
+ * go is what frees a rejected or answered call's signalling bytes.
+ */
 export class ServerInviteTransaction extends TransactionMachine<ServerInviteState, Timer, Exclude<ServerInviteEvent, CommonEvent>> {
+  private invite: SipRequest | null;
   private lastResponse: SipResponse | null = null;
+  private finalBytes: Uint8Array | null = null;
   private intervalG: number;
 
+  /** @param request the INVITE the transaction was created for. */
   constructor(request: SipRequest, t: TimerValues, reliable: boolean) {
-    super(request, t, reliable, 'proceeding');
+    super(t, reliable, 'proceeding');
+    this.invite = request;
     this.intervalG = t.G;
   }
 
-  /** The most recent response sent (what a retransmitted INVITE is answered with). */
+  /** The INVITE, while Proceeding; null once a final response was sent (it is no longer kept). */
+  get request(): SipRequest | null {
+    return this.invite;
+  }
+
+  /** The latest provisional response sent (what a retransmitted INVITE is answered with while Proceeding); null before one and after a final response. */
   get response(): SipResponse | null {
     return this.lastResponse;
   }
@@ -46,7 +66,7 @@ export class ServerInviteTransaction extends TransactionMachine<ServerInviteStat
   start(now: number): Step {
     const out = newStep();
     this.timers.set('trying100', now + this.t.trying100);
-    out.events.push({ type: 'request', request: this.request });
+    if (this.invite !== null) out.events.push({ type: 'request', request: this.invite });
     return out;
   }
 
@@ -71,10 +91,11 @@ export class ServerInviteTransaction extends TransactionMachine<ServerInviteStat
         if (isAck) {
           // §17.2.1: ACK → Confirmed; stop G and H; Timer I absorbs ACK retransmissions.
           this.stateValue = 'confirmed';
+          this.finalBytes = null;
           this.timers.clearAll();
           this.timers.set('I', now + this.t.I);
-        } else if (this.lastResponse) {
-          out.send.push(this.lastResponse);
+        } else if (this.finalBytes !== null) {
+          out.send.push(this.finalBytes);
         }
         break;
       case 'accepted':
@@ -94,16 +115,22 @@ export class ServerInviteTransaction extends TransactionMachine<ServerInviteStat
     switch (this.stateValue) {
       case 'proceeding':
         this.timers.clear('trying100');
-        this.lastResponse = response;
         out.send.push(response);
-        if (code < 200) return;
+        if (code < 200) {
+          this.lastResponse = response;
+          return;
+        }
+        // A final response: the INVITE and the provisional are let go (see the class comment).
+        this.invite = null;
+        this.lastResponse = null;
         if (code < 300) {
           // RFC 6026 §7.1: 2xx → Accepted; Timer L.
           this.stateValue = 'accepted';
           this.timers.set('L', now + this.t.L);
         } else {
-          // §17.2.1: 300-699 → Completed; Timer G (unreliable) and H.
+          // §17.2.1: 300-699 → Completed; Timer G (unreliable) and H. Retransmissions send these bytes.
           this.stateValue = 'completed';
+          this.finalBytes = serializeMessage(response);
           if (!this.reliable) this.timers.set('G', now + this.intervalG);
           this.timers.set('H', now + this.t.H);
         }
@@ -128,15 +155,15 @@ export class ServerInviteTransaction extends TransactionMachine<ServerInviteStat
     switch (timer) {
       case 'trying100':
         // §17.2.1: the TU did not answer within 200 ms: send 100 Trying ourselves.
-        if (this.stateValue === 'proceeding' && this.lastResponse === null) {
-          this.lastResponse = createResponse(this.request, 100);
+        if (this.stateValue === 'proceeding' && this.lastResponse === null && this.invite !== null) {
+          this.lastResponse = createResponse(this.invite, 100);
           out.send.push(this.lastResponse);
         }
         break;
       case 'G':
         // §17.2.1: retransmit the final response, doubling up to T2.
-        if (this.stateValue === 'completed' && this.lastResponse) {
-          out.send.push(this.lastResponse);
+        if (this.stateValue === 'completed' && this.finalBytes !== null) {
+          out.send.push(this.finalBytes);
           this.intervalG = Math.min(2 * this.intervalG, this.t.T2);
           this.timers.set('G', now + this.intervalG);
         }

@@ -25,8 +25,13 @@ export type ServerNonInviteEvent =
 export class ServerNonInviteTransaction extends TransactionMachine<ServerNonInviteState, 'J', Exclude<ServerNonInviteEvent, CommonEvent>> {
   private lastResponse: SipResponse | null = null;
 
-  constructor(request: SipRequest, t: TimerValues, reliable: boolean) {
-    super(request, t, reliable, 'trying');
+  /** @param request the request the transaction was created for (with its branch). */
+  constructor(
+    readonly request: SipRequest,
+    t: TimerValues,
+    reliable: boolean,
+  ) {
+    super(t, reliable, 'trying');
   }
 
   get response(): SipResponse | null {

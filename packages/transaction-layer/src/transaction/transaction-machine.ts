@@ -10,8 +10,8 @@ export type CommonEvent =
   | { readonly type: 'transport-error' };
 
 /**
- * What the four RFC 3261 §17 machines share: the request they belong to,
- * the timer values of their transport, named deadlines, and one `step()` that
+ * What the four RFC 3261 §17 machines share: the timer values of their
+ * transport, named deadlines, and one `step()` that
  * fires due timers in deadline order, reports transport errors, and hands
  * message inputs to the machine's own transition function. Each subclass keeps
  * all of its transitions (and their RFC citations) in its own file.
@@ -21,12 +21,11 @@ export abstract class TransactionMachine<State extends string, Timer extends str
   protected readonly timers = new Deadlines<Timer>();
 
   /**
-   * @param request the request the transaction was created for (with its branch).
    * @param t timer values for the transport in use.
    * @param reliable true over TCP/TLS/WS: no retransmissions, wait timers zero.
+   * @param initial the state the machine starts in.
    */
   constructor(
-    readonly request: SipRequest,
     protected readonly t: TimerValues,
     readonly reliable: boolean,
     initial: State,
@@ -51,9 +50,9 @@ export abstract class TransactionMachine<State extends string, Timer extends str
    * out, the retransmission timer is armed on unreliable transports only, and
    * the transaction timeout always.
    */
-  protected sendRequest(now: number, retransmit: Timer, interval: number, timeout: Timer, timeoutAfter: number): Step {
+  protected sendRequest(request: SipRequest, now: number, retransmit: Timer, interval: number, timeout: Timer, timeoutAfter: number): Step {
     const out = newStep();
-    out.send.push(this.request);
+    out.send.push(request);
     if (!this.reliable) this.timers.set(retransmit, now + interval);
     this.timers.set(timeout, now + timeoutAfter);
     return out;

@@ -47,6 +47,25 @@ export interface TransactionManagerOptions {
    */
   readonly maxCompletedTransactions?: number;
   /**
+   * Most INVITE server transactions kept in the Accepted state (RFC 6026
+   * §7.1: after a 2xx, until Timer L = 64*T1, 32 s by default). An
+   * Accepted transaction only absorbs retransmitted INVITEs, passes ACKs
+   * matching it up and lets the TU retransmit its 2xx, so it is kept as a
+   * record of its match key, its flow, where its responses go and Timer L
+   * (about 200 bytes, not the parsed INVITE), and it leaves
+   * `maxTransactions`: there it would hold a live slot for 32 s after every
+   * answered call and cap a UAS at `maxTransactions / 32` calls a second.
+   * The budget is its own and bounded, because a peer that gets its INVITEs
+   * answered can fill it: at the limit the oldest Accepted transaction is
+   * forgotten early (counted in `stats.acceptedEvicted`); a retransmission
+   * of that INVITE arriving later would reach the TU as a new request,
+   * which RFC 6026 §8 names as the very failure Accepted exists to prevent,
+   * so the default is generous: 100,000 (3,125 answered calls a second
+   * sustained, about 20 MB). `0` keeps Accepted transactions as full
+   * machines inside `maxTransactions` (RFC 3261 behaviour plus §7.1).
+   */
+  readonly maxAcceptedTransactions?: number;
+  /**
    * How a request that would create a server transaction is checked first
    * (sip-parser's `validateMessage`: version 505, method 501, CSeq 400,
    * scheme 416, Require 420, body 415, Accept 406 — RFC 3261 §8.2, RFC 4475
@@ -60,12 +79,18 @@ export interface TransactionManagerOptions {
 
 /** What the manager asks its driver to do, or tells its transaction user. */
 export type TransactionOutput =
-  /** Hand `message` to the transport towards `flow`. */
-  | { readonly type: 'send'; readonly message: SipRequest | SipResponse; readonly flow: Flow; readonly transactionId: string | null }
+  /**
+   * Hand `message` to the transport towards `flow`. For a server
+   * transaction's response, `to` is where it goes, routed already (RFC 3261
+   * §18.2.2, computed once from the request when the transaction was made);
+   * without `to` a response is routed by its own Via (§8.2.6.2).
+   */
+  | { readonly type: 'send'; readonly message: SipRequest | SipResponse; readonly flow: Flow; readonly transactionId: string | null; readonly to?: Flow }
   /**
    * Hand already encoded bytes to the transport towards `to`: the final
    * response of a completed non-INVITE server transaction, first sent or
-   * retransmitted. `to` is routed already (RFC 3261 §18.2.2, computed once
+   * retransmitted, or the 300-699 response a completed INVITE server
+   * transaction retransmits (§17.2.1). `to` is routed already (RFC 3261 §18.2.2, computed once
    * from the request, which is not kept); `flow` is the request's source
    * flow, as in `send`.
    */
@@ -94,6 +119,8 @@ interface Entry {
   readonly id: string;
   readonly machine: Machine;
   readonly flow: Flow;
+  /** Where a server transaction's responses go (§18.2.2), computed once; `flow` for a client transaction. */
+  readonly to: Flow;
   /** Source IP of a server transaction (fairness between sources), null for client ones. */
   readonly source: string | null;
   /** Deadline last pushed onto the queue, to skip stale heap entries. */
@@ -115,6 +142,20 @@ interface CompletedRecord {
   readonly expires: number;
 }
 
+/**
+ * An INVITE server transaction in the Accepted state (RFC 6026 §7.1): it
+ * absorbs retransmitted INVITEs, passes up an ACK that matches it, and sends
+ * the 2xx retransmissions the TU hands it, until Timer L. That is all it keeps.
+ */
+interface AcceptedRecord {
+  /** The INVITE's source flow (ACK outputs). */
+  readonly flow: Flow;
+  /** Where the 2xx goes (§18.2.2). */
+  readonly to: Flow;
+  /** Timer L. */
+  readonly expires: number;
+}
+
 /** Counters for monitoring. */
 export interface TransactionStats {
   /** Responses matching no client transaction, dropped (RFC 3261 §18.1.2 / RFC 6026 §8). */
@@ -129,6 +170,8 @@ export interface TransactionStats {
   refusedPerSource: number;
   /** Completed transactions forgotten before Timer J because of `maxCompletedTransactions`. */
   completedEvicted: number;
+  /** Accepted INVITE server transactions forgotten before Timer L because of `maxAcceptedTransactions`. */
+  acceptedEvicted: number;
 }
 
 /**
@@ -143,6 +186,7 @@ export class TransactionManager {
   private readonly unreliableTimers: TimerValues;
   private readonly maxTransactions: number;
   private readonly maxCompleted: number;
+  private readonly maxAccepted: number;
   private readonly validation: ValidateOptions | null;
   private readonly entries = new Map<string, Entry>();
   private readonly queue = new DeadlineQueue();
@@ -151,6 +195,8 @@ export class TransactionManager {
    * record lives the same Timer J, so the oldest is always first.
    */
   private readonly completed = new Map<string, CompletedRecord>();
+  /** Accepted records in insertion order, which is expiry order (every one lives Timer L). */
+  private readonly accepted = new Map<string, AcceptedRecord>();
   /** Live server transactions per source IP. */
   private readonly perSource = new Map<string, number>();
   readonly stats: TransactionStats = {
@@ -160,6 +206,7 @@ export class TransactionManager {
     invalidRequests: 0,
     refusedPerSource: 0,
     completedEvicted: 0,
+    acceptedEvicted: 0,
   };
 
   constructor(options: TransactionManagerOptions = {}) {
@@ -174,14 +221,19 @@ export class TransactionManager {
       throw new RangeError(`maxCompletedTransactions must be a non-negative integer, got ${maxCompleted}`);
     }
     this.maxCompleted = maxCompleted;
+    const maxAccepted = options.maxAcceptedTransactions ?? 100_000;
+    if (!Number.isInteger(maxAccepted) || maxAccepted < 0) {
+      throw new RangeError(`maxAcceptedTransactions must be a non-negative integer, got ${maxAccepted}`);
+    }
+    this.maxAccepted = maxAccepted;
     const v = options.validation ?? {};
     if (v !== false && (typeof v !== 'object' || v === null)) throw new TypeError('validation must be an object or false');
     this.validation = v === false ? null : v;
   }
 
-  /** Transactions not terminated yet, completed ones included. Returns to zero once every transaction has terminated. */
+  /** Transactions not terminated yet, completed and accepted ones included. Returns to zero once every transaction has terminated. */
   get size(): number {
-    return this.entries.size + this.completed.size;
+    return this.entries.size + this.completed.size + this.accepted.size;
   }
 
   /** Live transactions: what `maxTransactions` counts. */
@@ -192,6 +244,11 @@ export class TransactionManager {
   /** Completed non-INVITE server transactions waiting for Timer J: what `maxCompletedTransactions` counts. */
   get completedCount(): number {
     return this.completed.size;
+  }
+
+  /** INVITE server transactions in the Accepted state kept as records: what `maxAcceptedTransactions` counts. */
+  get acceptedCount(): number {
+    return this.accepted.size;
   }
 
   /** When the driver must call {@link tick} next, or null when nothing is pending. */
@@ -207,8 +264,10 @@ export class TransactionManager {
       }
       this.queue.removeHead();
     }
-    const oldest = this.completed.values().next();
-    if (!oldest.done && (next === null || oldest.value.expires < next)) next = oldest.value.expires;
+    for (const records of [this.completed, this.accepted]) {
+      const oldest = records.values().next();
+      if (!oldest.done && (next === null || oldest.value.expires < next)) next = oldest.value.expires;
+    }
     return next;
   }
 
@@ -237,7 +296,7 @@ export class TransactionManager {
       request.method === 'INVITE'
         ? new ClientInviteTransaction(request, timers, reliable)
         : new ClientNonInviteTransaction(request, timers, reliable);
-    const entry: Entry = { id, machine, flow, source: null, deadline: null };
+    const entry: Entry = { id, machine, flow, to: flow, source: null, deadline: null };
     this.entries.set(id, entry);
     const outputs: TransactionOutput[] = [];
     this.apply(entry, machine.start(now), outputs);
@@ -257,6 +316,14 @@ export class TransactionManager {
     if (this.completed.has(transactionId)) {
       throw new TransactionStateError(`cannot send ${response.status}: a final response was already sent (state completed)`);
     }
+    const accepted = this.accepted.get(transactionId);
+    if (accepted !== undefined) {
+      // RFC 6026 §7.1: in Accepted the TU retransmits its 2xx through the transaction; nothing else may follow a 2xx.
+      if (response.status < 200 || response.status >= 300) {
+        throw new TransactionStateError(`cannot send ${response.status} after a 2xx (state accepted)`);
+      }
+      return [{ type: 'send', message: response, flow: accepted.flow, transactionId, to: accepted.to }];
+    }
     const entry = this.entries.get(transactionId);
     if (!entry) throw new TypeError(`no live transaction ${JSON.stringify(transactionId)}`);
     const m = entry.machine;
@@ -272,8 +339,8 @@ export class TransactionManager {
   transportError(transactionId: string, now: number): TransactionOutput[] {
     const entry = this.entries.get(transactionId);
     const outputs: TransactionOutput[] = [];
-    if (this.completed.delete(transactionId)) {
-      // §17.2.4: a transport failure ends the transaction.
+    if (this.completed.delete(transactionId) || this.accepted.delete(transactionId)) {
+      // §17.2.4, RFC 6026 §7.1: a transport failure ends the transaction.
       outputs.push({ type: 'transport-error', transactionId }, { type: 'terminated', transactionId });
       return outputs;
     }
@@ -284,11 +351,13 @@ export class TransactionManager {
   /** Fires every timer due at `now`. */
   tick(now: number): TransactionOutput[] {
     const outputs: TransactionOutput[] = [];
-    // §17.2.2: Timer J ends Completed.
-    for (const [id, record] of this.completed) {
-      if (record.expires > now) break;
-      this.completed.delete(id);
-      outputs.push({ type: 'terminated', transactionId: id });
+    // §17.2.2: Timer J ends Completed; RFC 6026 §7.1: Timer L ends Accepted.
+    for (const records of [this.completed, this.accepted]) {
+      for (const [id, record] of records) {
+        if (record.expires > now) break;
+        records.delete(id);
+        outputs.push({ type: 'terminated', transactionId: id });
+      }
     }
     for (let due = this.queue.popDue(now); due !== null; due = this.queue.popDue(now)) {
       const entry = this.entries.get(due.key);
@@ -301,16 +370,21 @@ export class TransactionManager {
 
   /** Looks up a live transaction's state, for diagnostics and tests. */
   stateOf(transactionId: string): string | undefined {
-    return this.entries.get(transactionId)?.machine.state ?? (this.completed.has(transactionId) ? 'completed' : undefined);
+    const live = this.entries.get(transactionId)?.machine.state;
+    if (live !== undefined) return live;
+    if (this.completed.has(transactionId)) return 'completed';
+    return this.accepted.has(transactionId) ? 'accepted' : undefined;
   }
 
   /**
    * The request a live transaction was created for: for a server transaction,
    * the one its responses answer and are routed by (RFC 3261 §18.2.2).
-   * Undefined for a completed non-INVITE server transaction, which no longer keeps it.
+   * Undefined once a server transaction has let it go: a completed non-INVITE
+   * one, and an INVITE one after its final response (its responses carry
+   * their route in `to`).
    */
   requestOf(transactionId: string): SipRequest | undefined {
-    return this.entries.get(transactionId)?.machine.request;
+    return this.entries.get(transactionId)?.machine.request ?? undefined;
   }
 
   private receiveResponse(response: SipResponse, now: number, outputs: TransactionOutput[]): void {
@@ -333,6 +407,13 @@ export class TransactionManager {
       // §17.2.2: a retransmission in Completed is answered with the final response.
       if (request.method !== 'ACK') this.stats.absorbedRetransmissions++;
       outputs.push({ type: 'send-encoded', bytes: record.bytes, flow: record.flow, to: record.to, transactionId: id });
+      return;
+    }
+    const accepted = this.accepted.get(id);
+    if (accepted !== undefined) {
+      // RFC 6026 §7.1: a retransmitted INVITE is absorbed; an ACK matching the transaction goes to the TU.
+      if (request.method === 'ACK') outputs.push({ type: 'ack', transactionId: id, request, flow: accepted.flow });
+      else this.stats.absorbedRetransmissions++;
       return;
     }
     const existing = this.entries.get(id);
@@ -377,15 +458,15 @@ export class TransactionManager {
       request.method === 'INVITE'
         ? new ServerInviteTransaction(request, timers, reliable)
         : new ServerNonInviteTransaction(request, timers, reliable);
-    const entry: Entry = { id, machine, flow, source, deadline: null };
+    const entry: Entry = { id, machine, flow, to: routeOf(request, flow), source, deadline: null };
     this.entries.set(id, entry);
     this.perSource.set(source, fromSource + 1);
     let cancels: string | null = null;
     if (request.method === 'CANCEL') {
       // §9.2: the CANCEL matches the INVITE server transaction with the same key but method INVITE.
       const inviteKey = serverKey(request, 'INVITE');
-      const target = inviteKey === null ? undefined : this.entries.get(`s\u0000${inviteKey}`);
-      if (target) cancels = target.id;
+      const inviteId = inviteKey === null ? null : `s\u0000${inviteKey}`;
+      if (inviteId !== null && (this.entries.has(inviteId) || this.accepted.has(inviteId))) cancels = inviteId;
     }
     this.apply(entry, machine.start(now), outputs, cancels);
   }
@@ -399,7 +480,17 @@ export class TransactionManager {
       this.complete(entry, m, outputs);
       return;
     }
-    for (const message of step.send) outputs.push({ type: 'send', message, flow: entry.flow, transactionId: id });
+    if (m instanceof ServerInviteTransaction && m.state === 'accepted' && this.maxAccepted > 0) {
+      // Likewise entering Accepted: the step only sends the 2xx.
+      this.accept(entry, step, outputs);
+      return;
+    }
+    const isServer = entry.source !== null;
+    for (const message of step.send) {
+      if (message instanceof Uint8Array) outputs.push({ type: 'send-encoded', bytes: message, flow: entry.flow, to: entry.to, transactionId: id });
+      else if (isServer) outputs.push({ type: 'send', message, flow: entry.flow, transactionId: id, to: entry.to });
+      else outputs.push({ type: 'send', message, flow: entry.flow, transactionId: id });
+    }
     let terminated = false;
     for (const ev of step.events) {
       switch (ev.type) {
@@ -444,23 +535,32 @@ export class TransactionManager {
    * let go, and it leaves the `maxTransactions` budget for its own.
    */
   private complete(entry: Entry, m: ServerNonInviteTransaction, outputs: TransactionOutput[]): void {
-    const response = m.response!;
-    let to = entry.flow;
-    try {
-      to = responseFlow(m.request, entry.flow);
-    } catch (e) {
-      if (!(e instanceof SipParseError)) throw e; // inbound requests were checked; keep the source flow otherwise
-    }
-    const record: CompletedRecord = { bytes: serializeMessage(response), flow: entry.flow, to, expires: m.deadline! };
+    const record: CompletedRecord = { bytes: serializeMessage(m.response!), flow: entry.flow, to: entry.to, expires: m.deadline! };
     this.forget(entry);
     if (this.completed.size >= this.maxCompleted) {
-      const [oldest] = this.completed.keys();
-      this.completed.delete(oldest!);
       this.stats.completedEvicted++;
-      outputs.push({ type: 'terminated', transactionId: oldest! });
+      evictOldest(this.completed, outputs);
     }
     this.completed.set(entry.id, record);
-    outputs.push({ type: 'send-encoded', bytes: record.bytes, flow: entry.flow, to, transactionId: entry.id });
+    outputs.push({ type: 'send-encoded', bytes: record.bytes, flow: entry.flow, to: entry.to, transactionId: entry.id });
+  }
+
+  /**
+   * An INVITE server transaction just sent a 2xx and entered Accepted (RFC
+   * 6026 §7.1): the 2xx goes out, and the transaction becomes an
+   * {@link AcceptedRecord} with its own budget (`maxAcceptedTransactions`).
+   */
+  private accept(entry: Entry, step: Step, outputs: TransactionOutput[]): void {
+    const record: AcceptedRecord = { flow: entry.flow, to: entry.to, expires: entry.machine.deadline! };
+    this.forget(entry);
+    if (this.accepted.size >= this.maxAccepted) {
+      this.stats.acceptedEvicted++;
+      evictOldest(this.accepted, outputs);
+    }
+    this.accepted.set(entry.id, record);
+    for (const message of step.send) {
+      if (!(message instanceof Uint8Array)) outputs.push({ type: 'send', message, flow: entry.flow, transactionId: entry.id, to: entry.to });
+    }
   }
 
   /** Drops a live entry and its source's share. */
@@ -471,4 +571,22 @@ export class TransactionManager {
     if (n > 0) this.perSource.set(entry.source, n);
     else this.perSource.delete(entry.source);
   }
+}
+
+/** Where a server transaction's responses go (§18.2.2); the source flow when the top Via does not parse (inbound requests were checked before). */
+function routeOf(request: SipRequest, flow: Flow): Flow {
+  try {
+    return responseFlow(request, flow);
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    return flow;
+  }
+}
+
+/** Forgets the oldest record of an insertion-ordered table (its transaction terminates early). */
+function evictOldest(records: Map<string, unknown>, outputs: TransactionOutput[]): void {
+  const [oldest] = records.keys();
+  if (oldest === undefined) return;
+  records.delete(oldest);
+  outputs.push({ type: 'terminated', transactionId: oldest });
 }
