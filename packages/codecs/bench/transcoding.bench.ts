@@ -1,14 +1,17 @@
 /**
  * Transcoding cost per 20 ms frame, every codec of this package side by side in
  * one run: encode + decode of one frame (G.711: 160 samples at 8 kHz; G.722:
- * 320 samples at 16 kHz), into caller buffers. Medians over interleaved rounds
+ * 320 samples at 16 kHz; Opus: 320 at 16 kHz or 960 at 48 kHz, 32 kbit/s, in-band
+ * FEC on, through libopus WebAssembly), into caller buffers. Medians over interleaved rounds
  * (the contenders alternate inside each round, so machine noise hits all).
  * Times are CPU time of this process (`process.cpuUsage`), as in
  * codecs.bench.ts, because the benchmark machine may be shared.
  *
  * Run: pnpm --filter @trunkline/codecs exec tsx bench/transcoding.bench.ts
  */
-import { G722Decoder, G722Encoder, decodePcma, decodePcmu, encodePcma, encodePcmu } from '../src/index.js';
+import {
+  G722Decoder, G722Encoder, OpusDecoder, OpusEncoder, decodePcma, decodePcmu, encodePcma, encodePcmu, loadOpus, type OpusSampleRate,
+} from '../src/index.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 9);
 const FRAMES_PER_ROUND = Number(process.env['BENCH_FRAMES'] ?? 2000);
@@ -36,6 +39,21 @@ const g722Payload = new Uint8Array(160);
 const g722Out = new Int16Array(320);
 const enc = new G722Encoder();
 const dec = new G722Decoder();
+await loadOpus();
+
+/** Opus at `rate` and `complexity` (libopus 0..10), one stream, caller buffers. */
+function opus(rate: OpusSampleRate, complexity: number): Contender {
+  const pcm = signal(rate, rate);
+  const n = rate / 50;
+  const encoder = new OpusEncoder({ sampleRate: rate, complexity });
+  const decoder = new OpusDecoder({ sampleRate: rate });
+  const payload = new Uint8Array(1275);
+  const out = new Int16Array(n);
+  return {
+    name: `Opus ${rate / 1000} kHz (32 kbit/s, complexity ${complexity})`,
+    frame: (i) => decoder.decode(encoder.encode(pcm.subarray((i % 50) * n, (i % 50) * n + n), payload), out),
+  };
+}
 
 const contenders: Contender[] = [
   {
@@ -50,6 +68,9 @@ const contenders: Contender[] = [
     name: 'G722 (64 kbit/s)',
     frame: (i) => dec.decode(enc.encode(pcm16k.subarray((i % 50) * 320, (i % 50) * 320 + 320), g722Payload), g722Out),
   },
+  opus(16000, 5),
+  opus(48000, 5),
+  opus(16000, 10),
 ];
 
 const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));

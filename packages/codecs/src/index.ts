@@ -1,5 +1,5 @@
 /**
- * @trunkline/codecs: G.711 (PCMU/PCMA), G.722, resampling, PCM framing, WAV, levels,
+ * @trunkline/codecs: G.711 (PCMU/PCMA), G.722, Opus (WebAssembly libopus), resampling, PCM framing, WAV, levels,
  * silence detection and in-band DTMF.
  *
  * @packageDocumentation
@@ -24,3 +24,8 @@ export type { DtmfDetectorOptions, DtmfEvent } from './dtmf-detector.js';
 export { generateChirp, crossCorrelate, correlatePieces, Fft, MAX_FFT_SIZE, DEFAULT_MAX_LAG_MS } from './analysis/index.js';
 export type { ChirpOptions, CrossCorrelateOptions, CrossCorrelation, PcmSamples, CorrelatePiecesOptions, PieceCorrelation } from './analysis/index.js';
 export { G722Encoder, G722Decoder, G722_SAMPLE_RATE, G722_RTP_CLOCK_RATE, G722_PAYLOAD_TYPE } from './g722/index.js';
+export {
+  loadOpus, isOpusLoaded, OpusEncoder, OpusDecoder, opusPacketSamples, opusPacketHasFec, OpusError,
+  OPUS_RTP_CLOCK_RATE, OPUS_MAX_FRAME_BYTES, OPUS_MAX_PACKET_MS, OPUS_MIN_BITRATE, OPUS_MAX_BITRATE,
+} from './opus/index.js';
+export type { OpusEncoderOptions, OpusDecoderOptions, OpusErrorCode, OpusSampleRate } from './opus/index.js';
