@@ -5,7 +5,7 @@
  * records every REGISTER it sees.
  */
 import { createResponse, findParam, parseExpires, type SipRequest } from '@trunkline/sip-parser';
-import { DigestServer, SipEndpoint, SipTransport, type DigestAlgorithm, type Flow } from '@trunkline/transaction-layer';
+import { DigestServer, SipEndpoint, SipTransport, type DigestAlgorithm, type DigestServerOptions, type Flow } from '@trunkline/transaction-layer';
 
 /** One REGISTER as the registrar saw it. */
 export interface SeenRegister {
@@ -24,6 +24,8 @@ export interface RegistrarOptions {
   readonly maxExpires?: number;
   /** Answer the first N REGISTERs with this status before behaving (e.g. 503). */
   readonly failFirst?: { readonly count: number; readonly status: number };
+  /** Further DigestServer options (e.g. a short `nonceTtlMs`). Default none. */
+  readonly digest?: Omit<DigestServerOptions, 'realm' | 'algorithms'>;
 }
 
 export interface Registrar {
@@ -41,7 +43,7 @@ export async function startRegistrar(options: RegistrarOptions = {}): Promise<Re
   const protocol = options.protocol ?? 'udp';
   const transport = await SipTransport.create({ listen: [{ protocol, host: '127.0.0.1', port: 0 }] });
   const endpoint = new SipEndpoint(transport, { timers: { T1: 100, T2: 400, T4: 500 } });
-  const digest = new DigestServer({ realm: 'trunkline.test', algorithms: options.algorithms ?? ['SHA-256'] });
+  const digest = new DigestServer({ ...options.digest, realm: 'trunkline.test', algorithms: options.algorithms ?? ['SHA-256'] });
   const seen: SeenRegister[] = [];
   const bindings = new Map<string, Map<string, number>>();
   let failures = options.failFirst?.count ?? 0;
