@@ -73,6 +73,11 @@ export interface EchoOptions {
   readonly pcapFile: string | undefined;
   /** Send every SIP message as HEP v3 to this collector (default: none). */
   readonly hep: { readonly address: string; readonly port: number } | undefined;
+  /**
+   * SIP T1, ms (default: the user agent's, 500; RFC 3261 §17.1.1.1). Timers J and L (64·T1) bound how long
+   * ended calls keep transactions; a soak test shortens it to see the endpoint empty sooner.
+   */
+  readonly t1Ms: number | undefined;
   /** Once draining (SIGUSR1 or `POST /drain`), end remaining calls and exit after this long, ms (default {@link DEFAULT_DRAIN_TIMEOUT_MS}). */
   readonly drainTimeoutMs: number;
 }
@@ -111,6 +116,7 @@ export const ECHO_COMMAND: CommandSpec = {
     { name: 'live-page', type: 'boolean', description: 'with --metrics-port: a live call page on /calls/ (server-sent events)' },
     { name: 'pcap', type: 'string', value: 'FILE', description: 'write every SIP message to FILE (pcap, opens in Wireshark/sngrep)' },
     { name: 'hep', type: 'string', value: 'ADDR:PORT', description: 'send every SIP message as HEP v3 to a Homer collector (UDP)' },
+    { name: 't1', type: 'string', value: 'TIME', description: 'SIP timer T1 (RFC 3261 §17.1.1.1); Timers B, F, H, J, L are 64·T1', defaultText: '500ms' },
     { name: 'drain-timeout', type: 'string', value: 'TIME', description: 'draining (SIGUSR1, POST /drain): new calls get 503; exit when the last call ends or after TIME', defaultText: '10m' },
   ],
   examples: [
@@ -160,6 +166,7 @@ export function parseEchoArgs(argv: readonly string[]): EchoOptions | 'help' {
   const maxDurationText = given('max-duration');
   const metricsPortText = given('metrics-port');
   const drainTimeoutText = given('drain-timeout');
+  const t1Text = given('t1');
   const callRecords = given('call-records');
   const livePage = booleanValue(values, 'live-page');
   if (livePage && metricsPortText === undefined) throw new CliUsageError('--live-page is served on the metrics port: give --metrics-port too', 'echo');
@@ -195,6 +202,7 @@ export function parseEchoArgs(argv: readonly string[]): EchoOptions | 'help' {
     livePage,
     pcapFile,
     hep: hepMatch === null ? undefined : { address: addressValue(ref('hep'), hepMatch[1]!), port: integerValue(ref('hep'), hepMatch[2]!, 1, 65535) },
+    t1Ms: t1Text === undefined ? undefined : durationMsValue(ref('t1'), t1Text, 10, 60_000),
     drainTimeoutMs: drainTimeoutText === undefined ? DEFAULT_DRAIN_TIMEOUT_MS : durationMsValue(ref('drain-timeout'), drainTimeoutText, 1000, 86_400_000),
   };
 }

@@ -24,8 +24,12 @@ export interface LoadOptions {
   readonly rate: number | undefined;
   /** Length of the run, ms (default {@link DEFAULT_LOAD_DURATION_MS}). */
   readonly durationMs: number;
-  /** Hold time of each call, ms (default {@link DEFAULT_LOAD_HOLD_MS}). */
+  /** Hold time of each call, ms (default {@link DEFAULT_LOAD_HOLD_MS}); with a range (`--hold MIN..MAX`), the shortest. */
   readonly holdMs: number;
+  /** Longest hold time, ms: each call holds uniformly in [`holdMs`, `holdMaxMs`] (equal to `holdMs` for a fixed hold). */
+  readonly holdMaxMs: number;
+  /** Seed of the per-call hold times (default: random; the result reports the one used). */
+  readonly seed: number | undefined;
   /** Ramp up to the target over this long, ms (default 0). */
   readonly rampMs: number;
   /** Stop after this many calls whatever the duration (default: no count limit below {@link MAX_LOAD_CALLS}). */
@@ -51,7 +55,8 @@ export const LOAD_COMMAND: CommandSpec = {
     { name: 'concurrency', short: 'c', type: 'string', value: 'N', description: 'keep N calls up' },
     { name: 'rate', short: 'r', type: 'string', value: 'R', description: 'start R calls per second' },
     { name: 'duration', short: 'd', type: 'string', value: 'TIME', description: 'length of the run', defaultText: '60s' },
-    { name: 'hold', type: 'string', value: 'TIME', description: 'how long each call stays up', defaultText: '10s' },
+    { name: 'hold', type: 'string', value: 'TIME|MIN..MAX', description: 'how long each call stays up; a range (5s..30s) draws each call\'s hold from it (churn)', defaultText: '10s' },
+    { name: 'seed', type: 'string', value: 'N', description: 'seed of the hold times drawn from a --hold range', defaultText: 'random, reported' },
     { name: 'ramp', type: 'string', value: 'TIME', description: 'ramp up to the target over this long', defaultText: '0' },
     { name: 'max-calls', type: 'string', value: 'N', description: 'stop after N calls' },
     { name: 'transport', type: 'string', value: 'udp|tcp|tls', description: 'signalling transport', defaultText: 'from the URI' },
@@ -62,7 +67,11 @@ export const LOAD_COMMAND: CommandSpec = {
     { name: 'endpoint-pid', type: 'string', value: 'PID', description: "report this process's CPU and memory per call (/proc)" },
     { name: 'json', type: 'boolean', description: 'print the result as one JSON object' },
   ],
-  examples: ['trunkline load sip:echo@127.0.0.1:5060 --concurrency 200 --duration 60s', 'trunkline load sip:echo@127.0.0.1 --rate 100 --hold 1s --max-calls 10000 --json'],
+  examples: [
+    'trunkline load sip:echo@127.0.0.1:5060 --concurrency 200 --duration 60s',
+    'trunkline load sip:echo@127.0.0.1:5060 --concurrency 200 --hold 5s..30s --seed 1 --duration 10m',
+    'trunkline load sip:echo@127.0.0.1 --rate 100 --hold 1s --max-calls 10000 --json',
+  ],
 };
 
 /** `--help` text of `trunkline load`. */
@@ -90,6 +99,8 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions | 'help' {
   const transportText = given('transport');
   const maxCallsText = given('max-calls');
   const pidText = given('endpoint-pid');
+  const [holdMs, holdMaxMs] = holdRange(ref('hold'), given('hold') ?? '10s');
+  const seedText = given('seed');
   const insecure = booleanValue(values, 'insecure');
   const caFile = given('ca');
   if (insecure && caFile !== undefined) throw new CliUsageError('--insecure and --ca contradict each other', 'load');
@@ -98,7 +109,9 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions | 'help' {
     concurrency: concurrencyText === undefined ? undefined : integerValue(ref('concurrency'), concurrencyText, 1, 100_000),
     rate: rateText === undefined ? undefined : numberValue(ref('rate'), rateText, 0.01, 100_000),
     durationMs: durationMsValue(ref('duration'), given('duration') ?? '60s', 1000, 86_400_000),
-    holdMs: durationMsValue(ref('hold'), given('hold') ?? '10s', 100, 86_400_000),
+    holdMs,
+    holdMaxMs,
+    seed: seedText === undefined ? undefined : integerValue(ref('seed'), seedText, 0, 2 ** 32 - 1),
     rampMs: durationMsValue(ref('ramp'), given('ramp') ?? '0', 0, 86_400_000),
     maxCalls: maxCallsText === undefined ? MAX_LOAD_CALLS : integerValue(ref('max-calls'), maxCallsText, 1, MAX_LOAD_CALLS),
     transport: transportText === undefined ? undefined : choiceValue(ref('transport'), transportText, ['udp', 'tcp', 'tls'] as const),
@@ -109,4 +122,14 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions | 'help' {
     endpointPid: pidText === undefined ? undefined : integerValue(ref('endpoint-pid'), pidText, 1, 2 ** 22),
     json: booleanValue(values, 'json'),
   };
+}
+
+/** `--hold TIME` or `--hold MIN..MAX`: the shortest and longest hold, ms. */
+function holdRange(ref: FlagRef, text: string): readonly [number, number] {
+  const parts = text.split('..');
+  if (parts.length > 2) throw new CliUsageError(`--hold: expected a duration or MIN..MAX (e.g. 5s..30s), got ${JSON.stringify(text)}`, 'load');
+  const min = durationMsValue(ref, parts[0]!, 100, 86_400_000);
+  const max = parts[1] === undefined ? min : durationMsValue(ref, parts[1], 100, 86_400_000);
+  if (max < min) throw new CliUsageError(`--hold: the range ${text} ends before it starts`, 'load');
+  return [min, max];
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { TrunklineError } from '@trunkline/errors';
 import { join } from 'node:path';
 import {
   CallMetricsCollector,
@@ -20,7 +21,17 @@ import {
   type ObservabilityServer,
   type SipPacket,
 } from '@trunkline/observability';
-import { createUserAgent, StereoWavRecorder, type Call, type CallEndedEvent, type RefusedInvite, type TransportConfig, type UserAgent, type UserAgentAddress } from '@trunkline/user-agent';
+import {
+  createUserAgent,
+  StereoWavRecorder,
+  type Call,
+  type CallEndedEvent,
+  type RefusedInvite,
+  type TransportConfig,
+  type UserAgent,
+  type UserAgentAddress,
+  type UserAgentTimers,
+} from '@trunkline/user-agent';
 import { loadOrCreateCertificate, type StoredCertificate } from '../cert/index.js';
 import type { EchoOptions } from '../cli/index.js';
 import type { EchoCallSummary, EchoBannerFacts } from '../cli/index.js';
@@ -31,6 +42,18 @@ export interface EchoEndpointHooks {
   readonly onCall?: (summary: EchoCallSummary) => void;
   /** A contained failure (recording could not be written, ...). */
   readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Tuning of {@link startEchoEndpoint} that has no command-line flag: what the
+ * hostile and fault tests need to run RFC 3261 timers in seconds instead of
+ * minutes, and to bound transactions below the user agent's default.
+ */
+export interface EchoEndpointTuning {
+  /** RFC 3261 timers (a short T1 makes Timer H end unacknowledged calls after 64·T1). Default: the user agent's (T1 500 ms). */
+  readonly timers?: UserAgentTimers;
+  /** Most live SIP transactions; more get a stateless 503 (RFC 3261 §21.5.4). Default: the user agent's (10,000). */
+  readonly maxTransactions?: number;
 }
 
 /** A running echo endpoint. */
@@ -78,8 +101,9 @@ async function tlsMaterial(options: EchoOptions): Promise<{ cert: string; key: s
  *
  * @param options - parsed echo options (see `parseEchoArgs`)
  * @param hooks - per-call summaries and contained errors
+ * @param tuning - timers and limits without a flag (tests)
  */
-export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpointHooks = {}): Promise<EchoEndpoint> {
+export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpointHooks = {}, tuning: EchoEndpointTuning = {}): Promise<EchoEndpoint> {
   const transports: TransportConfig[] = [];
   let tls: Awaited<ReturnType<typeof tlsMaterial>> | null = null;
   for (const protocol of options.transports) {
@@ -111,7 +135,10 @@ export async function startEchoEndpoint(options: EchoOptions, hooks: EchoEndpoin
       ...(options.publicAddress === undefined ? {} : { publicAddress: options.publicAddress }),
       ...(options.rtpPorts === undefined ? {} : { rtpPorts: options.rtpPorts }),
       ...(options.maxCalls === undefined ? {} : { maxCalls: options.maxCalls }),
+      ...(options.t1Ms === undefined ? {} : { timers: { T1: options.t1Ms } }),
       ...(options.allow.length === 0 ? {} : { allow: options.allow }),
+      ...(tuning.timers === undefined ? {} : { timers: tuning.timers }),
+      ...(tuning.maxTransactions === undefined ? {} : { maxTransactions: tuning.maxTransactions }),
       media: { srtp: options.srtp, allowSdesOverCleartext: options.allowSdesOverCleartext, sampleRate: 8000 },
       userAgent: 'Trunkline echo',
       user: 'echo',
@@ -225,8 +252,12 @@ async function serveCall(call: Call, options: EchoOptions, status: NodeStatus, h
         // Packet-level echo: each RTP packet (audio and RFC 4733 DTMF) goes straight back, at most
         // one frame later — no jitter buffer or pacer between the caller and its echo.
         await call.answer({ reflect: true, ...(recording === null ? {} : { record: recording }) });
-      } catch {
-        // Not answered (CANCEL, 488, no ACK): the ended event says why.
+      } catch (e) {
+        // Not answered (CANCEL, 488, no ACK): the ended event says why. A call still waiting for its
+        // final response is one the user agent admitted but could not answer (an INVITE without
+        // Contact, RFC 3261 §8.1.1.8, fails building the dialog): refuse it, or it holds a call slot,
+        // an RTP port and a transaction for ever. 500 unless the error names a status (§21.5.1).
+        if (call.state === 'incoming' || call.state === 'ringing') call.reject(e instanceof TrunklineError && e.statusHint !== undefined ? e.statusHint : 500);
       }
     }
     if (call.state === 'established') {

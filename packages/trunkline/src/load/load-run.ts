@@ -20,6 +20,7 @@ import type { LoadOptions, SipTransport } from '../cli/index.js';
 import { EchoLeg, MediaClock, type MediaTotals } from './echo-leg.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
 import { LoadError } from './load-error.js';
+import { holdTimeMs } from './hold-time.js';
 import { readProcSample, type ProcSample } from './proc-stats.js';
 import { SipChannel, DEFAULT_T1_MS } from './sip-channel.js';
 
@@ -83,7 +84,12 @@ export interface LoadResult {
   /** The concurrency or rate asked for. */
   readonly requested: number;
   readonly durationMs: number;
+  /** Hold time, ms; with a range, the shortest (see `holdMaxMs`). */
   readonly holdMs: number;
+  /** Longest hold time, ms (equal to `holdMs` for a fixed hold). */
+  readonly holdMaxMs: number;
+  /** Seed of the hold times (replays the same hold per call number). */
+  readonly seed: number;
   readonly rampMs: number;
   readonly elapsedMs: number;
   readonly calls: {
@@ -181,6 +187,7 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
   });
   const echoGraceMs = hooks.echoGraceMs ?? DEFAULT_ECHO_GRACE_MS;
   const runId = token();
+  const seed = options.seed ?? randomBytes(4).readUInt32BE(0);
   const totals: MediaTotals = { sent: 0, echoed: 0, rtcp: 0, foreign: 0, lateOrDuplicate: 0, srtpDrops: 0, pacerSkipped: 0 };
   const turnaround = new LatencyHistogram();
   const setup = new LatencyHistogram();
@@ -312,7 +319,7 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
       failures['sdp-answer'] = (failures['sdp-answer'] ?? 0) + 1;
     }
     if (stopping) hangup(call);
-    else setTimeout(() => hangup(call), options.holdMs).unref();
+    else setTimeout(() => hangup(call), holdTimeMs(options.holdMs, options.holdMaxMs, seed, call.number)).unref();
   };
 
   const place = async (): Promise<void> => {
@@ -463,6 +470,8 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
     requested: concurrency ?? rate ?? 0,
     durationMs,
     holdMs: options.holdMs,
+    holdMaxMs: options.holdMaxMs,
+    seed,
     rampMs,
     elapsedMs: Math.round(elapsedMs),
     calls: {

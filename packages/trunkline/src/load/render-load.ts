@@ -22,7 +22,7 @@ const kb = (bytes: number): string => `${Math.round(bytes / 1024)} KB`;
 export function renderLoadResult(r: LoadResult): string {
   const c = r.calls;
   const lines = [
-    `target    ${r.target} over ${r.transport}, SRTP ${r.srtp}; ${r.mode} ${r.requested}${r.mode === 'rate' ? '/s' : ''}, hold ${r.holdMs} ms, ran ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    `target    ${r.target} over ${r.transport}, SRTP ${r.srtp}; ${r.mode} ${r.requested}${r.mode === 'rate' ? '/s' : ''}, hold ${r.holdMaxMs > r.holdMs ? `${r.holdMs}..${r.holdMaxMs} ms (seed ${r.seed})` : `${r.holdMs} ms`}, ran ${(r.elapsedMs / 1000).toFixed(1)} s`,
     `calls     ${c.started} started, ${c.established} set up, ${c.completed} completed, ${c.failed} failed; peak ${c.peakUp} up, mean ${c.meanUp}; ${c.setupsPerSecond} setups/s`,
     `failures  ${Object.keys(c.failures).length === 0 ? 'none' : Object.entries(c.failures).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `setup     ${ms(r.setupMs)}`,

@@ -1,0 +1,113 @@
+/**
+ * Issue 14, Faults: the echo endpoint restarted under load. `trunkline load` keeps 8 SRTP calls
+ * up against an endpoint (its own process, built `dist/main.js`) that is killed with SIGKILL mid-run
+ * and started again on the same port: the run goes on to its end, the calls the restart cost are
+ * counted by reason (BYE answered 481 by the new process, RFC 3261 §15.1.2; INVITE or BYE timed
+ * out, §17.1.1.2/§17.1.2.2; no echo), and calls placed after the restart complete.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@trunkline/test-support';
+import { parseLoadArgs } from '../../src/index.js';
+import { runLoad, type LoadProgress } from '../../src/load/index.js';
+
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/** SIP T1 of both sides, ms: Timers B and F (64·T1) end in 3.2 s instead of 32 s. */
+const T1_MS = 50;
+
+/** The reasons an endpoint restart may cost a call. */
+const RESTART_REASONS = new Set(['bye-481', 'bye-timer-f', 'timer-b', 'no-echo', 'peer-bye']);
+
+describe('trunkline load: the echo endpoint killed and restarted under load (issue 14, Faults)', () => {
+  let dir: string;
+  let port: number;
+  let endpoint: ChildProcess | null = null;
+
+  /** Starts `trunkline echo` on `port` and resolves once it listens. */
+  async function startEcho(): Promise<ChildProcess> {
+    const child = spawn(
+      process.execPath,
+      [MAIN, 'echo', '--transports', 'udp', '--bind', '127.0.0.1', '--port', String(port), '--json', '--srtp', 'mandatory', '--allow-sdes-over-cleartext',
+        '--t1', `${T1_MS}ms`, '--state-dir', join(dir, 'state')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`echo did not start: ${out}`)), 15_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        // Keep only what is needed to see the banner; per-call lines are not kept.
+        if (out.length < 4096) out += d.toString();
+        if (out.includes('"event":"listening"')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`echo exited ${code}: ${out}`));
+      });
+    });
+    return child;
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'trunkline-restart-'));
+    port = await freePort('udp');
+    endpoint = await startEcho();
+  }, 20_000);
+
+  afterAll(async () => {
+    endpoint?.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('SIGKILL mid-run, restart on the same port: failures counted by reason, the run goes on, calls after the restart complete', async () => {
+    const options = parseLoadArgs([
+      `sip:echo@127.0.0.1:${port}`, '--concurrency', '8', '--hold', '500ms..1500ms', '--seed', '7', '--duration', '7s',
+      '--srtp', 'mandatory', '--allow-sdes-over-cleartext',
+    ]);
+    if (options === 'help') throw new Error('unexpected help');
+    let latest: LoadProgress | null = null;
+    /** Calls completed when the new process listened: none can complete while it is down (≥ 2 progress ticks). */
+    let completedBeforeRestart = -1;
+    let restarted: Promise<void> | null = null;
+    const restart = async (): Promise<void> => {
+      const old = endpoint!;
+      const gone = new Promise((resolve) => old.once('exit', resolve));
+      old.kill('SIGKILL');
+      await gone;
+      // Down for 600 ms: retransmitted INVITEs and BYEs go unanswered meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      endpoint = await startEcho();
+      completedBeforeRestart = latest?.completed ?? -1;
+    };
+    const result = await runLoad(options, {
+      onProgress: (p) => {
+        latest = p;
+        // Kill once every call is up and a few have completed (about 2 s in).
+        if (restarted === null && p.callsUp === 8 && p.completed >= 4) restarted = restart();
+      },
+      progressIntervalMs: 250,
+      echoGraceMs: 300,
+      t1Ms: T1_MS,
+    });
+    expect(restarted).not.toBeNull();
+    await restarted;
+    // The run went on to its end (7 s) and drained: no call is left hanging.
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(7000);
+    expect(result.calls.completed + result.calls.failed).toBe(result.calls.started);
+    // The calls up when the endpoint died failed, each with a reason from the restart.
+    expect(result.calls.failed).toBeGreaterThan(0);
+    for (const reason of Object.keys(result.calls.failures)) expect(RESTART_REASONS, `failure reason ${reason}`).toContain(reason);
+    expect(result.calls.failures['drain-timeout']).toBeUndefined();
+    // Calls placed after the restart completed, with their audio echoed.
+    expect(completedBeforeRestart).toBeGreaterThanOrEqual(0);
+    expect(result.calls.completed).toBeGreaterThan(completedBeforeRestart);
+    expect(result.media.packetsEchoed).toBeGreaterThan(0);
+  }, 30_000);
+});
