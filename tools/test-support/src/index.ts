@@ -20,3 +20,4 @@ export function seededRandom(seed: number): () => number {
 export { buildPackages, readmeTsBlocks, readmeTypeErrors, typeCheckReadme, type ReadmeBlock, type ReadmeDiagnostic } from './readme-types.js';
 export { Baresip, type BaresipOptions } from './baresip.js';
 export { freePort, requirePeer } from './ports-and-peers.js';
+export { heapAfterGc } from './heap.js';
