@@ -64,6 +64,18 @@ describe('PortAllocator (RFC 3550 §11: RTP even, RTCP = RTP + 1)', () => {
   it('rejects a range without a pair', () => {
     expect(() => new PortAllocator({ minPort: 5001, maxPort: 5001 })).toThrow(RangeError);
   });
+
+  it('issue 14: every media socket asks for the named receive/send buffers and the allocator reports what the kernel granted', async () => {
+    const a = new PortAllocator({ minPort: BASE + 16, maxPort: BASE + 19, address: '127.0.0.1', recvBufferSize: 100_000, sendBufferSize: 90_000 });
+    expect(a.bufferSizes).toBeNull();
+    const p = await a.allocate();
+    // Linux grants min(asked, rmem_max) and reports twice that; 100 kB is below every default rmem_max.
+    expect(a.bufferSizes?.recvBufferSize).toBeGreaterThanOrEqual(100_000);
+    expect(a.bufferSizes?.sendBufferSize).toBeGreaterThanOrEqual(90_000);
+    expect(p.rtcp.getRecvBufferSize()).toBe(a.bufferSizes?.recvBufferSize);
+    await a.release(p);
+    expect(() => new PortAllocator({ minPort: BASE, maxPort: BASE + 3, recvBufferSize: 0 })).toThrow(RangeError);
+  });
 });
 
 describe('symmetric RTP latch (RFC 4961 spirit)', () => {

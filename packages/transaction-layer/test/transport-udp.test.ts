@@ -33,6 +33,17 @@ function answerAll(t: SipTransport): void {
 }
 
 describe('UDP transport', () => {
+  it('issue 14: the UDP socket asks for the receive/send buffers named in the options and reports what the kernel granted', async () => {
+    const asked = await transport({ listen: [{ protocol: 'udp', port: 0, recvBufferSize: 100_000, sendBufferSize: 90_000 }] });
+    const [bound] = asked.addresses;
+    // Linux grants min(asked, rmem_max) and reports twice that; 100 kB is below every default rmem_max.
+    expect(bound?.recvBufferSize).toBeGreaterThanOrEqual(100_000);
+    expect(bound?.sendBufferSize).toBeGreaterThanOrEqual(90_000);
+    const tcp = await transport({ listen: [{ protocol: 'tcp', port: 0 }] });
+    expect(tcp.addresses[0]?.recvBufferSize).toBeUndefined();
+    await expect(transport({ listen: [{ protocol: 'udp', port: 0, recvBufferSize: 0 }] })).rejects.toThrow(RangeError);
+  });
+
   it('RFC 3261 §18.1.1 / §18.2.2: a request and its response cross UDP between two transports', async () => {
     const a = await transport({ listen: [{ protocol: 'udp', port: 0 }] });
     const b = await transport({ listen: [{ protocol: 'udp', port: 0 }] });

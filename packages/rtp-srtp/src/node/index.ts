@@ -12,6 +12,7 @@ export {
   PortRangeExhaustedError,
   type PortAllocatorOptions,
   type RtpSocketPair,
+  type SocketBufferSizes,
 } from './port-allocator.js';
 export {
   MediaSocket,

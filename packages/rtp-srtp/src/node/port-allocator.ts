@@ -13,6 +13,23 @@ export interface PortAllocatorOptions {
   readonly type?: SocketType;
   /** Pairs tried per allocation before giving up; default: every pair in the range. */
   readonly maxAttempts?: number;
+  /**
+   * Receive buffer asked for on every RTP and RTCP socket (SO_RCVBUF, bytes). One call brings
+   * 50 packets a second, but the kernel charges each queued datagram its full buffer overhead
+   * (about 1-2 KB for a 172-byte RTP packet), so an event loop stalled for a second under load
+   * fills the Linux default (208 KiB) in about three. Default 256 KiB (262,144); the kernel caps
+   * it at `net.core.rmem_max` and charges memory only for what is queued. See
+   * {@link PortAllocator.bufferSizes} for what was granted.
+   */
+  readonly recvBufferSize?: number;
+  /** Send buffer asked for on every RTP and RTCP socket (SO_SNDBUF, bytes); capped by `net.core.wmem_max`. Default 128 KiB (131,072). */
+  readonly sendBufferSize?: number;
+}
+
+/** What the kernel granted a media socket (bytes, as `getsockopt` reports them: Linux doubles what is asked). */
+export interface SocketBufferSizes {
+  readonly recvBufferSize: number;
+  readonly sendBufferSize: number;
 }
 
 /** An allocated RTP/RTCP socket pair (RTP on an even port, RTCP on the next, RFC 3550 §11). */
@@ -46,6 +63,9 @@ export class PortAllocator {
   readonly #type: SocketType;
   readonly #pairs: number;
   readonly #maxAttempts: number;
+  readonly #recvBufferSize: number;
+  readonly #sendBufferSize: number;
+  #granted: SocketBufferSizes | null = null;
   readonly #inUse = new Set<number>();
   #cursor = 0;
 
@@ -63,6 +83,13 @@ export class PortAllocator {
     this.#type = options.type ?? 'udp4';
     this.#maxAttempts = options.maxAttempts ?? this.#pairs;
     if (!Number.isInteger(this.#maxAttempts) || this.#maxAttempts < 1) throw new RangeError('maxAttempts must be a positive integer');
+    this.#recvBufferSize = bufferSize('recvBufferSize', options.recvBufferSize, 256 * 1024);
+    this.#sendBufferSize = bufferSize('sendBufferSize', options.sendBufferSize, 128 * 1024);
+  }
+
+  /** The socket buffers the kernel granted the first socket bound (null before one is); later sockets get the same. */
+  get bufferSizes(): SocketBufferSizes | null {
+    return this.#granted;
   }
 
   /** RTP ports currently handed out. */
@@ -103,7 +130,7 @@ export class PortAllocator {
   // Resolves the bound socket, or undefined when the port is taken; other errors reject.
   #bind(port: number): Promise<Socket | undefined> {
     return new Promise((resolve, reject) => {
-      const s = createSocket({ type: this.#type, reuseAddr: false });
+      const s = createSocket({ type: this.#type, reuseAddr: false, recvBufferSize: this.#recvBufferSize, sendBufferSize: this.#sendBufferSize });
       const onError = (err: NodeJS.ErrnoException): void => {
         s.close();
         if (err.code === 'EADDRINUSE' || err.code === 'EACCES') resolve(undefined);
@@ -112,6 +139,7 @@ export class PortAllocator {
       s.once('error', onError);
       s.bind(port, this.#address, () => {
         s.off('error', onError);
+        this.#granted ??= { recvBufferSize: s.getRecvBufferSize(), sendBufferSize: s.getSendBufferSize() };
         resolve(s);
       });
     });
@@ -126,4 +154,10 @@ function closeSocket(s: Socket): Promise<void> {
       resolve(); // already closed
     }
   });
+}
+
+function bufferSize(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${String(v)}`);
+  return v;
 }

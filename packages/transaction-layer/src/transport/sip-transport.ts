@@ -42,6 +42,14 @@ export interface BoundAddress {
   readonly address: string;
   /** The bound local port (the ephemeral one when 0 was asked for). */
   readonly port: number;
+  /**
+   * UDP: the receive buffer the kernel granted (bytes, as `getsockopt`
+   * reports it — Linux doubles the size asked for and caps it at twice
+   * `net.core.rmem_max`). Absent for TCP/TLS.
+   */
+  readonly recvBufferSize?: number;
+  /** UDP: the send buffer the kernel granted (bytes, as reported; capped by `net.core.wmem_max`). Absent for TCP/TLS. */
+  readonly sendBufferSize?: number;
 }
 
 /** A received message, checked and with `received`/`rport` applied (requests). */
@@ -370,11 +378,12 @@ export class SipTransport extends EventEmitter<SipTransportEvents> {
           const listener = await UdpListener.bind(
             l.host,
             l.port,
+            l,
             (bytes, from) => this.onDatagram(bytes, from),
             (e) => this.reportError(e),
           );
           const a = listener.address;
-          const info: BoundAddress = { protocol: 'udp', address: a.address, port: a.port };
+          const info: BoundAddress = { protocol: 'udp', address: a.address, port: a.port, ...listener.bufferSizes };
           this.udp.push({ listener, info });
           this.bound.push(info);
         } else {

@@ -21,7 +21,21 @@ export interface ListenOptions {
   readonly port?: number;
   /** Certificate and key; required for `tls`, ignored otherwise. */
   readonly tls?: TlsServerOptions;
+  /**
+   * UDP only: the socket receive buffer asked for (SO_RCVBUF, bytes). A
+   * burst of datagrams larger than the buffer while the event loop is busy
+   * is dropped by the kernel before SIP sees it (each loss costs a T1
+   * retransmission, 500 ms), so the default is large: 4 MiB (4,194,304),
+   * about 4,000 INVITEs. The kernel caps it at `net.core.rmem_max`; the
+   * size granted is reported in {@link BoundAddress.recvBufferSize}.
+   */
+  readonly recvBufferSize?: number;
+  /** UDP only: the socket send buffer asked for (SO_SNDBUF, bytes), capped by `net.core.wmem_max`. Default 4 MiB (4,194,304). */
+  readonly sendBufferSize?: number;
 }
+
+/** Default SO_RCVBUF / SO_SNDBUF asked for on a SIP UDP socket: 4 MiB. */
+export const DEFAULT_SIP_UDP_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Resource limits; every one is enforced per transport. The defaults let
@@ -150,7 +164,9 @@ export function resolveTransportOptions(o: SipTransportOptions): ResolvedTranspo
     if (isIP(host) === 0) throw new TypeError(`listen[${i}].host must be an IP address, got ${JSON.stringify(host)}`);
     const port = int(`listen[${i}].port`, l.port, l.protocol === 'tls' ? 5061 : 5060, 0, 65535);
     if (l.protocol === 'tls' && l.tls === undefined) throw new TypeError(`listen[${i}] is tls and needs tls.cert and tls.key`);
-    return { protocol: l.protocol, host, port, tls: l.protocol === 'tls' ? l.tls : undefined };
+    const recvBufferSize = int(`listen[${i}].recvBufferSize`, l.recvBufferSize, DEFAULT_SIP_UDP_BUFFER_BYTES, 1);
+    const sendBufferSize = int(`listen[${i}].sendBufferSize`, l.sendBufferSize, DEFAULT_SIP_UDP_BUFFER_BYTES, 1);
+    return { protocol: l.protocol, host, port, recvBufferSize, sendBufferSize, tls: l.protocol === 'tls' ? l.tls : undefined };
   });
   const limits = o.limits ?? {};
   const keepAlive = o.keepAlive ?? {};

@@ -34,17 +34,25 @@ export class UdpListener {
   }
 
   /**
-   * Binds `host:port` (port 0: ephemeral). Rejects with TRANSPORT_SOCKET_ERROR when the
-   * bind fails (address in use, not local).
+   * Binds `host:port` (port 0: ephemeral) with the socket buffers asked for
+   * (`buffers`, bytes; the kernel caps them). Rejects with
+   * TRANSPORT_SOCKET_ERROR when the bind fails (address in use, not local).
    */
   static bind(
     host: string,
     port: number,
+    buffers: { readonly recvBufferSize: number; readonly sendBufferSize: number },
     onDatagram: (bytes: Buffer, from: RemoteInfo) => void,
     onError: (error: TransportError) => void,
   ): Promise<UdpListener> {
     const family = isIP(host) === 6 ? 6 : 4;
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6, lookup });
+    const socket = createSocket({
+      type: family === 6 ? 'udp6' : 'udp4',
+      ipv6Only: family === 6,
+      lookup,
+      recvBufferSize: buffers.recvBufferSize,
+      sendBufferSize: buffers.sendBufferSize,
+    });
     const listener = new UdpListener(socket, family);
     return new Promise((resolve, reject) => {
       const onBindError = (e: Error): void => {
@@ -59,6 +67,11 @@ export class UdpListener {
         resolve(listener);
       });
     });
+  }
+
+  /** The socket buffers the kernel granted (bytes, as it reports them: Linux counts its bookkeeping too, doubling the size asked for). */
+  get bufferSizes(): { recvBufferSize: number; sendBufferSize: number } {
+    return { recvBufferSize: this.socket.getRecvBufferSize(), sendBufferSize: this.socket.getSendBufferSize() };
   }
 
   /** Bound address and port. */
