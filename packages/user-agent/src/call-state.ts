@@ -49,7 +49,7 @@ export type EndReason =
   | 'cancelled'
   /** A final non-2xx response to the INVITE (§13.2.2.3, §13.3.1.3). */
   | 'rejected'
-  /** No final response in time (Timer B, §17.1.1.2, or the app's `timeoutMs`). */
+  /** No final response in time (Timer B, §17.1.1.2, or the app's `timeoutMs`); inbound: no PRACK for our reliable 1xx (RFC 3262 §3). */
   | 'timeout'
   /** The INVITE or BYE could not be delivered (§17.1.4). */
   | 'unreachable'
@@ -80,8 +80,8 @@ export type CallInput =
   | { readonly type: 'ring' }
   /** The 2xx is ready (inbound; media and SDP answer prepared by the caller). */
   | { readonly type: 'answer' }
-  /** Answer with a final non-2xx (inbound): reject, redirect or an offer we cannot accept. */
-  | { readonly type: 'reject'; readonly status: number; readonly reason: 'rejected' | 'not-acceptable' }
+  /** Answer with a final non-2xx (inbound): reject, redirect, an offer we cannot accept, or a PRACK that never came (RFC 3262 §3: 5xx, `timeout`). */
+  | { readonly type: 'reject'; readonly status: number; readonly reason: 'rejected' | 'not-acceptable' | 'timeout' }
   /** End the call from our side, whatever its state (hangup, timeout, media timeout, close). */
   | { readonly type: 'hangup'; readonly reason: 'hangup' | 'timeout' | 'media-timeout' | 'closed' | 'not-acceptable' | 'session-expired' | 'ack-timeout' }
   // --- network (inbound) ---

@@ -4,10 +4,12 @@
  * actions, and app calls and network events into machine inputs.
  */
 import { EventEmitter } from 'node:events';
+import { assertNever } from '@trunkline/errors';
 import { createResponse, type NameAddr, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
 import {
   ClientTransactionError,
   InviteForkTracker,
+  DialogError,
   createAckFor2xx,
   createInDialogRequest,
   createUasDialog,
@@ -25,6 +27,15 @@ import { CallMachine, type CallEffect, type CallEnd, type CallInput, type CallSt
 import { CallFailedError, CallRequestError, CallStateError, failedCodeForStatus, type CallFailedCode } from './call-errors.js';
 import { readUui, uuiHeaderValues, type CallUui, type UuiInput } from './call-uui.js';
 import { InfoDtmfError, formatInfoDtmf, isInfoDtmfType, parseInfoDtmf } from './features/info-dtmf.js';
+import {
+  RELIABLE_OPTION_TAG,
+  ReliableProvisionalReceiver,
+  ReliableProvisionalSender,
+  isReliableProvisional,
+  parseRAck,
+  reliabilityOf,
+  type ReliableProvisionalOutput,
+} from './features/reliable-provisional.js';
 import type { FeatureScheduler } from './features/node/feature-scheduler.js';
 import { SessionTimerDriver } from './features/node/session-timer-driver.js';
 import { SESSION_EXPIRED_REASON, SessionTimerError, type SessionTimerAnswer } from './features/session-timer.js';
@@ -176,6 +187,21 @@ interface Inbound {
   ok: SipResponse | null;
   /** Delayed offer: our offer in the 2xx, waiting for the answer in the ACK. */
   offerInOk: PendingOffer | null;
+  /** What the INVITE asks of our 1xx (RFC 3262 §3: Require or Supported 100rel). */
+  readonly reliability: 'required' | 'supported' | 'none';
+  /** Our reliable 1xx (RFC 3262 §3), once one was sent. */
+  reliable: ReliableProvisionalSender<ReliableItem> | null;
+}
+
+/** @internal One reliable 1xx of ours (RFC 3262 §3), built once its RSeq is known. */
+interface ReliableItem {
+  readonly status: number;
+  readonly sdp: string | null;
+  /** Our offer in it (a delayed-offer INVITE): the answer comes in the PRACK (RFC 3262 §5). */
+  readonly offer: PendingOffer | null;
+  response: SipResponse | null;
+  /** Called once: PRACKed (true) or given up after 64·T1 (false). */
+  readonly settle: (acknowledged: boolean) => void;
 }
 
 /** @internal Our 2xx to a peer's re-INVITE, waiting for its ACK. */
@@ -232,6 +258,7 @@ export function failureCode(end: CallEnd): CallFailedCode {
 function inboundFailureCode(end: CallEnd): CallFailedCode {
   switch (end.reason) {
     case 'ack-timeout':
+    case 'timeout':
       return 'CALL_TIMEOUT';
     case 'cancelled':
       return 'CALL_CANCELLED';
@@ -586,6 +613,8 @@ export class Call extends EventEmitter<CallEvents> {
       offer,
       ok: null,
       offerInOk: null,
+      reliability: reliabilityOf(invite),
+      reliable: null,
     };
     call.#peerAllowsUpdate = allowsUpdate(invite);
     host.bindDialog(call, { callId: call.callId, localTag: toTag, remoteTag: invite.from?.tag ?? '' });
@@ -633,7 +662,9 @@ export class Call extends EventEmitter<CallEvents> {
     const req = incoming.request;
     if (this.#dialog === null) {
       // Early: only the INVITE's dialog id is known (our To tag). A BYE from the caller ends the attempt (§15.1.2).
-      if (req.method === 'BYE') {
+      if (req.method === 'PRACK') {
+        this.#onPrack(incoming); // RFC 3262 §3, in the early dialog
+      } else if (req.method === 'BYE') {
         this.#reply(incoming, 200);
         this.#remoteReason = req.headers.get('Reason') ?? null;
         this.#feed({ type: 'bye' });
@@ -662,6 +693,9 @@ export class Call extends EventEmitter<CallEvents> {
         return;
       case 'INFO':
         this.#onInfo(incoming);
+        return;
+      case 'PRACK':
+        this.#onPrack(incoming); // RFC 3262 §3: one that overtook our 2xx
         return;
       case 'OPTIONS':
         this.#reply(incoming, 200, capabilityHeaders());
@@ -743,14 +777,50 @@ export class Call extends EventEmitter<CallEvents> {
    * reaches `call.audio` before the 2xx, whose SDP is applied again.
    */
   #earlyMedia(out: Outbound, response: SipResponse): void {
-    if (this.#earlyStarted || out.offer === null || response.body.length === 0 || bodyType(response.contentType) !== SDP_TYPE || this.#media === null) return;
+    if (this.#earlyStarted || out.offer === null || !hasSdp(response) || this.#media === null) return;
     const answer = readAnswer(out.offer, new TextDecoder().decode(response.body));
     if (!answer.ok) {
       this.#log('info', `ignored the SDP of a ${response.status}: ${answer.reason}`);
       return;
     }
+    this.#startEarlyMedia(answer.media);
+  }
+
+  /**
+   * Outbound: the SDP of a reliable 1xx (RFC 3262 §5) completes an
+   * offer/answer exchange: the answer to our INVITE's offer, or — when our
+   * INVITE had none — the peer's offer, whose answer this returns for the
+   * PRACK. Media starts either way; the 2xx then carries no new offer.
+   */
+  #reliableSdp(out: Outbound, response: SipResponse): string | null {
+    if (this.#reliableMedia !== null || !hasSdp(response) || this.#media === null) return null;
+    const body = new TextDecoder().decode(response.body);
+    if (out.offer !== null) {
+      const answer = readAnswer(out.offer, body);
+      if (!answer.ok) {
+        this.#log('info', `ignored the SDP of a reliable ${response.status}: ${answer.reason}`);
+        return null;
+      }
+      this.#reliableMedia = answer.media;
+      this.#startEarlyMedia(answer.media);
+      return null;
+    }
+    const r = answerSdp(body, this.#host.options.media, this.#signalling(), this.#host.mediaAddress, this.#media.localPort);
+    if (!r.ok) {
+      // The PRACK cannot go without the answer (§5): give up the attempt (CANCEL).
+      this.#log('warn', `the offer of a reliable ${response.status} cannot be answered: ${r.reason}`);
+      this.#feed({ type: 'hangup', reason: 'not-acceptable' });
+      return null;
+    }
+    this.#localSdp = r.sdp;
+    this.#reliableMedia = r.media;
+    this.#startEarlyMedia(r.media);
+    return r.sdp;
+  }
+
+  #startEarlyMedia(media: NegotiatedMedia): void {
     this.#earlyStarted = true;
-    this.#startMedia(answer.media);
+    this.#startMedia(media);
     const handler = this.onEarlyMediaHandler;
     if (handler === null) return;
     try {
@@ -761,6 +831,40 @@ export class Call extends EventEmitter<CallEvents> {
   }
 
   #earlyStarted = false;
+  /** Outbound: the media an offer/answer in a reliable 1xx agreed (RFC 3262 §5); the 2xx's SDP is then not read. */
+  #reliableMedia: NegotiatedMedia | null = null;
+  /** Outbound: RSeq per early dialog and the PRACKs' CSeq (RFC 3262 §4). */
+  readonly #prack = new ReliableProvisionalReceiver();
+
+  /**
+   * Outbound: a reliable 1xx (RFC 3262 §4) in an early dialog. A new RSeq is
+   * processed (ringing, SDP) and PRACKed, in order; a retransmission or an
+   * out-of-order RSeq is discarded without PRACK. False when discarded.
+   */
+  #onReliableProvisional(out: Outbound, dialog: Dialog, response: SipResponse): boolean {
+    let r;
+    try {
+      r = this.#prack.receive(dialog, response);
+    } catch (e) {
+      if (!(e instanceof DialogError)) throw e;
+      this.#log('info', `a reliable ${response.status} with a bad RSeq was discarded`, e);
+      return false;
+    }
+    if (r.verdict !== 'new') return false; // §4: "MUST NOT be acknowledged with a PRACK, and MUST NOT be processed further"
+    const answer = this.#reliableSdp(out, response);
+    const { request, dialog: next } = this.#prack.prack(dialog.id.remoteTag, r.rack, {
+      via: this.#host.via(this.transport),
+      headers: [['User-Agent', this.#host.options.userAgent]],
+      ...(answer === null ? {} : { body: answer, contentType: SDP_TYPE }),
+    });
+    this.#request(request, next).then(
+      (res) => {
+        if (res.status >= 300) this.#log('warn', `PRACK answered ${res.status} ${res.reason}`);
+      },
+      (e: unknown) => this.#log('warn', 'PRACK got no final response', e),
+    );
+    return true;
+  }
 
   /** @internal Session-timer headers for our INVITE (RFC 4028 §7.1), none when timers are off. */
   sessionTimerHeaders(): Array<readonly [string, string]> {
@@ -780,18 +884,20 @@ export class Call extends EventEmitter<CallEvents> {
   onProvisional(response: SipResponse): void {
     const out = this.#outbound;
     if (out === null) return;
-    let dialog = false;
+    let ev;
     try {
-      dialog = out.forks.receive(response).type === 'early';
+      ev = out.forks.receive(response);
     } catch {
       return;
     }
+    const reliable = ev.type === 'early' && isReliableProvisional(response);
+    if (ev.type === 'early' && reliable && !this.#onReliableProvisional(out, ev.dialog, response)) return;
     if (response.status >= 180 && response.status < 190) {
       this.#ringingAt ??= performance.now();
       this.#safeEmit('ringing', { status: response.status });
-      this.#earlyMedia(out, response);
+      if (!reliable) this.#earlyMedia(out, response);
     }
-    this.#feed({ type: 'provisional', dialog });
+    this.#feed({ type: 'provisional', dialog: ev.type === 'early' });
   }
 
   /**
@@ -818,7 +924,7 @@ export class Call extends EventEmitter<CallEvents> {
     }
     if (ev.type !== 'established') return;
     this.#setupAt = performance.now();
-    this.#dialog = ev.dialog;
+    this.#dialog = this.#prack.confirmed(ev.dialog); // CSeq above our PRACKs (RFC 3261 §12.2.1.1)
     this.#host.bindDialog(this, ev.dialog.id);
     this.#peerAllowsUpdate = allowsUpdate(response);
     this.#sessionTimer?.receiveResponse(response); // RFC 4028 §7.2
@@ -826,7 +932,11 @@ export class Call extends EventEmitter<CallEvents> {
     const body = new TextDecoder().decode(response.body);
     let answer: { ok: true; media: NegotiatedMedia } | { ok: false; reason: string };
     let ackBody: string | null = null;
-    if (out.offer === null) {
+    const early = this.#reliableMedia;
+    if (early !== null) {
+      // RFC 3262 §5 with RFC 3261 §13.2.1: the offer/answer completed in a reliable 1xx; SDP in the 2xx is a copy, not a new offer.
+      answer = { ok: true, media: early };
+    } else if (out.offer === null) {
       // Delayed offer (RFC 3261 §13.2.1): the 2xx carries the peer's offer, our answer goes in the ACK.
       const media = this.#media;
       const r = media === null || body === '' ? null : answerSdp(body, this.#host.options.media, this.#signalling(), this.#host.mediaAddress, media.localPort);
@@ -851,7 +961,7 @@ export class Call extends EventEmitter<CallEvents> {
       this.#feed({ type: 'hangup', reason: 'not-acceptable' });
       return;
     }
-    this.#startMedia(answer.media);
+    if (early === null) this.#startMedia(answer.media);
     this.#feed({ type: 'answered' });
   }
 
@@ -936,7 +1046,9 @@ export class Call extends EventEmitter<CallEvents> {
       case 'send-ringing': {
         const inb = this.#inbound!;
         this.#ringingAt ??= performance.now();
-        this.#respondInvite(createResponse(inb.invite, 180, { toTag: inb.toTag, headers: [['Contact', this.#host.contact(inb.flow.protocol)]] }));
+        // RFC 3262 §3: with `Require: 100rel` every 1xx but 100 goes reliably; with only `Supported` the 180 stays unreliable.
+        if (inb.reliability === 'required') this.#sendReliable(inb, 180, null, null, () => undefined);
+        else this.#respondInvite(this.#provisional(inb, 180, null, []));
         return;
       }
       case 'send-2xx':
@@ -947,6 +1059,7 @@ export class Call extends EventEmitter<CallEvents> {
       }
       case 'send-final': {
         const inb = this.#inbound!;
+        this.#stopReliable(inb);
         const headers: Array<readonly [string, string]> = [['Server', this.#host.options.userAgent], ...this.#finalExtras.headers];
         if (e.status === 503 || e.status === 480) headers.push(['Retry-After', String(this.#host.options.retryAfterSeconds)]);
         if (e.status === 488 && this.#finalWarning !== null) headers.push(['Warning', this.#finalWarning]);
@@ -992,6 +1105,7 @@ export class Call extends EventEmitter<CallEvents> {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#sessionTimer?.close();
+    if (this.#inbound !== null) this.#stopReliable(this.#inbound);
     if (this.#reInviteOk?.timer != null) clearTimeout(this.#reInviteOk.timer);
     this.#reInviteOk = null;
     if (this.#dialog !== null) this.#dialog = terminateDialog(this.#dialog);
@@ -1026,7 +1140,14 @@ export class Call extends EventEmitter<CallEvents> {
   // ---------------------------------------------------------------- inbound answer
 
   async #answer(inb: Inbound, options: AnswerOptions): Promise<void> {
-    if (this.#early !== null) await this.#early.catch(() => undefined);
+    if (this.#early !== null) {
+      // RFC 3262 §3: a reliable 183 (it carries SDP) must be PRACKed before the 2xx.
+      await this.#early.catch(() => undefined);
+      if (this.state !== 'incoming' && this.state !== 'ringing') {
+        await this.#established; // rejects with why the call ended
+        throw new CallStateError('answer', this.state);
+      }
+    }
     const early = this.#media !== null && this.#localSdp !== null;
     const prepared = early ? { sdp: this.#localSdp!, negotiated: null } : await this.#prepareMedia(inb, options);
     const sdp = prepared.sdp;
@@ -1040,6 +1161,8 @@ export class Call extends EventEmitter<CallEvents> {
       ['Server', this.#host.options.userAgent],
     ];
     for (const [k, v] of Object.entries(options.headers ?? {})) headers.push([k, v]);
+    // RFC 3262 §3: no more 1xx once the final response goes (a PRACK for the last one still gets 200).
+    this.#stopReliable(inb);
     // §12.1.1: a dialog-creating response copies Record-Route.
     inb.ok = createResponse(inb.invite, 200, { toTag: inb.toTag, copyRecordRoute: true, headers, body: sdp, contentType: SDP_TYPE });
     if (negotiated !== null) this.#startMedia(negotiated);
@@ -1094,33 +1217,136 @@ export class Call extends EventEmitter<CallEvents> {
    * Inbound: early media (RFC 3261 §13.3.1.1 with RFC 3960's gateway model):
    * open media, answer the offer and send 183 Session Progress with the SDP,
    * so `call.audio` plays (an IVR prompt, a ringback) before `answer()`. The
-   * 2xx later carries the same SDP. Unreliable 183 (no 100rel). Idempotent.
-   * Rejects with CallStateError after the answer, for an outbound call, or for
-   * a delayed-offer INVITE (its offer would need a reliable 183).
+   * 2xx later carries the same SDP. Idempotent.
+   *
+   * When the INVITE says `Supported: 100rel` or `Require: 100rel` the 183 is
+   * sent reliably (RFC 3262 §3: `Require: 100rel`, `RSeq`, resent until the
+   * PRACK) and the promise resolves once it is PRACKed; `answer()` waits for
+   * that PRACK (§3: no 2xx while a 1xx with SDP is unacknowledged). A
+   * delayed-offer INVITE then gets our offer in the 183 and its answer comes
+   * in the PRACK (§5), which starts the media. No PRACK within 64·T1: the
+   * INVITE is rejected with 500 and the promise rejects (CALL_TIMEOUT).
+   * Without 100rel the 183 is unreliable and a delayed-offer INVITE is
+   * refused (CallStateError: its offer would need a reliable 183).
+   * Rejects with CallStateError after the answer or for an outbound call.
    */
   progress(options: CallMediaChoices = {}): Promise<void> {
     if (this.#early !== null) return this.#early;
     const inb = this.#inbound;
     if (inb === null) return Promise.reject(new CallStateError('send early media on an outbound call', this.state));
     if (this.#answering !== null || (this.state !== 'incoming' && this.state !== 'ringing')) return Promise.reject(new CallStateError('send early media', this.state));
-    if (inb.offer === '') return Promise.reject(new CallStateError('send early media', 'a delayed-offer INVITE (its offer needs 100rel)'));
+    const reliable = inb.reliability !== 'none';
+    if (inb.offer === '' && !reliable) return Promise.reject(new CallStateError('send early media', 'a delayed-offer INVITE without 100rel (its offer needs a reliable 183)'));
     this.#early = (async () => {
       const { sdp, negotiated } = await this.#prepareMedia(inb, options);
-      if (negotiated !== null) this.#startMedia(negotiated);
       this.#ringingAt ??= performance.now();
-      this.#respondInvite(
-        createResponse(inb.invite, 183, {
-          toTag: inb.toTag,
-          headers: [['Contact', this.#host.contact(inb.flow.protocol)], ['Server', this.#host.options.userAgent]],
-          body: sdp,
-          contentType: SDP_TYPE,
+      if (!reliable) {
+        if (negotiated !== null) this.#startMedia(negotiated);
+        this.#respondInvite(this.#provisional(inb, 183, sdp, []));
+        return;
+      }
+      // RFC 3262 §5: a delayed offer's offer goes in the reliable 183 and is answered in the PRACK, not the ACK.
+      const offer = inb.offerInOk;
+      inb.offerInOk = null;
+      if (negotiated !== null) this.#startMedia(negotiated);
+      await new Promise<void>((resolve, reject) =>
+        this.#sendReliable(inb, 183, sdp, offer, (acknowledged) => {
+          if (acknowledged) resolve();
+          else reject(new CallFailedError('CALL_TIMEOUT', 'no PRACK for our reliable 183 within 64*T1 (RFC 3262 §3): the INVITE was rejected with 500', { status: 500 }));
         }),
       );
     })();
     return this.#early;
   }
 
-  #feedReject(status: number, reason: 'rejected' | 'not-acceptable'): void {
+  /** A 1xx to the INVITE with our Contact, `extra` headers and, when given, an SDP body. */
+  #provisional(inb: Inbound, status: number, sdp: string | null, extra: ReadonlyArray<readonly [string, string]>): SipResponse {
+    return createResponse(inb.invite, status, {
+      toTag: inb.toTag,
+      headers: [['Contact', this.#host.contact(inb.flow.protocol)], ...extra, ['Server', this.#host.options.userAgent]],
+      ...(sdp === null ? {} : { body: sdp, contentType: SDP_TYPE }),
+    });
+  }
+
+  /** RFC 3262 §3: sends a 1xx reliably (queued behind an unacknowledged one); `settle` learns whether it was PRACKed. */
+  #sendReliable(inb: Inbound, status: number, sdp: string | null, offer: PendingOffer | null, settle: (acknowledged: boolean) => void): void {
+    const sender = (inb.reliable ??= new ReliableProvisionalSender<ReliableItem>({
+      T1: this.#host.options.timers.T1,
+      retransmit: inb.flow.protocol === 'udp',
+      inviteCSeq: inb.invite.cseq?.seq ?? 0,
+    }));
+    const item: ReliableItem = { status, sdp, offer, response: null, settle };
+    this.#reliableOutputs(inb, sender.enqueue(item, sdp !== null, this.#host.scheduler.now()));
+  }
+
+  #reliableOutputs(inb: Inbound, outputs: ReadonlyArray<ReliableProvisionalOutput<ReliableItem>>): void {
+    for (const o of outputs) {
+      switch (o.type) {
+        case 'send':
+          o.item.response ??= this.#provisional(inb, o.item.status, o.item.sdp, [['Require', RELIABLE_OPTION_TAG], ['RSeq', String(o.rseq)]]);
+          this.#respondInvite(o.item.response);
+          break;
+        case 'acknowledged':
+          o.item.settle(true);
+          break;
+        case 'timeout':
+          // RFC 3262 §3: "the UAS SHOULD reject the original request with a 5xx response".
+          this.#log('warn', `no PRACK for our reliable ${o.item.status} (RSeq ${o.rseq}) within 64*T1`);
+          this.#feedReject(500, 'timeout');
+          o.item.settle(false);
+          break;
+        default:
+          assertNever(o, 'reliable provisional output');
+      }
+    }
+    const sender = inb.reliable;
+    if (sender === null) return;
+    const at = sender.nextDeadline;
+    if (at === null) this.#host.scheduler.cancel(sender);
+    else this.#host.scheduler.schedule(sender, at, () => this.#reliableOutputs(inb, sender.tick(this.#host.scheduler.now())));
+  }
+
+  /** A final response goes out (or the call ended): reliable 1xx are no longer resent. */
+  #stopReliable(inb: Inbound): void {
+    if (inb.reliable === null) return;
+    inb.reliable.finalSent();
+    this.#host.scheduler.cancel(inb.reliable);
+  }
+
+  /**
+   * PRACK (RFC 3262 §3): 200 when its RAck names our unacknowledged reliable
+   * 1xx, else 481. The answer to an offer in that 1xx is in its body (§5):
+   * it starts the early media; none, or a bad one, refuses the INVITE (488).
+   */
+  #onPrack(incoming: IncomingRequest): void {
+    const inb = this.#inbound;
+    const sender = inb?.reliable ?? null;
+    if (inb === null || sender === null) {
+      this.#reply(incoming, 481);
+      return;
+    }
+    const { matched, outputs } = sender.receivePrack(parseRAck(incoming.request.headers.get('RAck')), this.#host.scheduler.now());
+    if (!matched) {
+      this.#reply(incoming, 481);
+      return;
+    }
+    this.#reply(incoming, 200);
+    const acked = outputs.find((o) => o.type === 'acknowledged');
+    const offer = acked?.item.offer ?? null;
+    if (offer !== null) {
+      const body = new TextDecoder().decode(incoming.request.body);
+      const answer = body === '' ? ({ ok: false, reason: 'the PRACK carries no SDP answer to the offer of our 183' } as const) : readAnswer(offer, body);
+      if (!answer.ok) {
+        this.#log('warn', `delayed offer by 100rel: ${answer.reason}`);
+        this.#feedReject(488, 'not-acceptable');
+      } else {
+        this.#startMedia(answer.media);
+      }
+    }
+    this.#reliableOutputs(inb, outputs);
+  }
+
+  #feedReject(status: number, reason: 'rejected' | 'not-acceptable' | 'timeout'): void {
     this.#feed({ type: 'reject', status, reason });
   }
 
@@ -1516,6 +1742,11 @@ export class Call extends EventEmitter<CallEvents> {
   #log(level: LogEntry['level'], message: string, error?: unknown): void {
     this.#host.log({ level, message, callId: this.callId, ...(error === undefined ? {} : { error }) });
   }
+}
+
+/** True when `m` carries an SDP body. */
+function hasSdp(m: SipResponse): boolean {
+  return m.body.length > 0 && bodyType(m.contentType) === SDP_TYPE;
 }
 
 function round(ms: number): number {

@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-export { createUserAgent, UserAgent, CALL_CHANNEL, LOG_CHANNEL, type RefusedInvite, type UserAgentEvents, type InviteOptions, type UserAgentStats, type UserAgentAddress, type RegisterOptions, type KeepAliveOptions } from './user-agent.js';
-export type { UserAgentOptions, TransportConfig, MediaPolicy, LogEntry, UserAgentTimers, SessionTimerPolicy } from './user-agent-options.js';
+export { createUserAgent, UserAgent, CALL_CHANNEL, LOG_CHANNEL, type RefusedInvite, type UserAgentEvents, type InviteOptions, type UserAgentStats, type UserAgentAddress, type RegisterOptions, type KeepAliveOptions, type FlowFailure } from './user-agent.js';
+export type { UserAgentOptions, TransportConfig, MediaPolicy, LogEntry, UserAgentTimers, SessionTimerPolicy, CrlfKeepAliveOptions } from './user-agent-options.js';
 export { Call, type CallParty, type CallMetrics, type CallEndedEvent, type CallEvents, type HangupOptions, type AnswerOptions, type CallMediaChoices, type ReofferOptions, type SendDtmfOptions } from './call.js';
 export type { CallState, CallEnd, EndReason } from './call-state.js';
 export { CallFailedError, CallStateError, CallRequestError, failedCodeForStatus, type CallFailedCode, type CallFailedDetails, type CallRequestErrorCode } from './call-errors.js';
@@ -22,5 +22,5 @@ export type {
   MediaDirectionTag,
   CallMediaErrorCode,
 } from './media/index.js';
-// In-call and trunk features (RFC 4028 session timers, REGISTER, trunk keep-alive, SIP INFO DTMF).
+// In-call and trunk features (RFC 4028 session timers, REGISTER, trunk keep-alive, SIP INFO DTMF, RFC 3262 100rel/PRACK).
 export * from './features/index.js';

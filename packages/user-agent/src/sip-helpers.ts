@@ -8,14 +8,13 @@ import { isIP } from 'node:net';
 import type { SipUri, Uri } from '@trunkline/sip-parser';
 import { applyRouteSet, locateSipServer, type Dialog, type DnsResolver, type Flow, type SipProtocol } from '@trunkline/transaction-layer';
 
-/** Methods we accept (the Allow header, RFC 3261 §20.5). */
-export const ALLOWED_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'UPDATE', 'INFO'] as const;
+/** Methods we accept (the Allow header, RFC 3261 §20.5); PRACK acknowledges our reliable 1xx (RFC 3262 §3). */
+export const ALLOWED_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'UPDATE', 'INFO', 'PRACK'] as const;
 
 /** Methods defined by standards-track RFCs that we know but do not allow here (→ 405, §8.2.1); anything else is 501. */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   ...ALLOWED_METHODS,
   'REFER', // RFC 3515
-  'PRACK', // RFC 3262
   'MESSAGE', // RFC 3428
   'SUBSCRIBE', // RFC 6665
   'NOTIFY', // RFC 6665
@@ -32,8 +31,8 @@ export const ACCEPTED_BODY_TYPES = [SDP_TYPE, 'application/dtmf-relay', 'applica
 /** The Accept header value. */
 export const ACCEPTED_TYPES = ACCEPTED_BODY_TYPES.join(', ');
 
-/** Option tags we support (the Supported header, §20.37): RFC 4028 session timers. */
-export const SUPPORTED_TAGS = ['timer'] as const;
+/** Option tags we support (the Supported header, §20.37): RFC 4028 session timers, RFC 3262 reliable provisional responses. */
+export const SUPPORTED_TAGS = ['timer', '100rel'] as const;
 
 /** The base type of a Content-Type value, lower case (`application/sdp`), or undefined. */
 export function bodyType(contentType: string | undefined): string | undefined {

@@ -121,6 +121,26 @@ export interface UserAgentOptions {
    * still refresh; we answer). Default `{ sessionExpires: 1800, minSE: 90, refresher: 'local' }`.
    */
   readonly sessionTimers?: SessionTimerPolicy | false;
+  /**
+   * CRLF keep-alives on the TCP/TLS connections this user agent opens (RFC 5626 §3.5.1, §4.4.1):
+   * a CRLFCRLF ping every `intervalMs`; no CRLF pong within `pongTimeoutMs` fails the flow — the
+   * connection is closed and the user agent emits `flowFailed` (re-register or re-probe on it).
+   * Keeps NAT bindings towards a trunk open between requests. Connections the peer opened are not
+   * pinged (we answer its pings with a pong). Default: off.
+   */
+  readonly crlfKeepAlive?: CrlfKeepAliveOptions;
+}
+
+/** Options of {@link UserAgentOptions.crlfKeepAlive} (RFC 5626 §4.4.1). */
+export interface CrlfKeepAliveOptions {
+  /**
+   * Interval between pings (ms). Required. RFC 5626 §4.4.1 suggests 95-120 s
+   * (randomised) for TCP towards NATs; a trunk with short NAT timeouts wants
+   * less.
+   */
+  readonly intervalMs: number;
+  /** A ping without a pong within this long fails the flow (ms). Default 10,000 (RFC 5626 §4.4.1). */
+  readonly pongTimeoutMs?: number;
 }
 
 /** The session-timer options a user agent takes (see {@link SessionTimerOptions}). */
@@ -147,6 +167,8 @@ export interface ResolvedUserAgentOptions {
   readonly trace: ((event: TransportTraceEvent) => void) | undefined;
   /** Session-timer options of each call (transactionTimeoutMs from T1), or null when off. */
   readonly sessionTimers: SessionTimerOptions | null;
+  /** CRLF keep-alives of outbound TCP/TLS connections; interval 0 = off. */
+  readonly crlfKeepAlive: { readonly intervalMs: number; readonly pongTimeoutMs: number };
 }
 
 function int(name: string, v: number | undefined, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -182,6 +204,8 @@ export function resolveUserAgentOptions(o: UserAgentOptions): ResolvedUserAgentO
   const refuse = o.refuse ?? 'reject';
   if (refuse !== 'reject' && refuse !== 'drop') throw new TypeError('options.refuse must be reject or drop');
   if (o.logger !== undefined && typeof o.logger !== 'function') throw new TypeError('options.logger must be a function');
+  const ka = o.crlfKeepAlive;
+  if (ka !== undefined && (typeof ka !== 'object' || ka === null)) throw new TypeError('options.crlfKeepAlive must be an object');
   const tm = o.timers ?? {};
   const T1 = int('options.timers.T1', tm.T1, 500, 1);
   return {
@@ -220,6 +244,10 @@ export function resolveUserAgentOptions(o: UserAgentOptions): ResolvedUserAgentO
     logger: o.logger,
     trace: o.trace,
     sessionTimers: o.sessionTimers === false ? null : sessionTimerOptions(o.sessionTimers ?? {}, 64 * T1),
+    crlfKeepAlive:
+      ka === undefined
+        ? { intervalMs: 0, pongTimeoutMs: 10_000 }
+        : { intervalMs: int('options.crlfKeepAlive.intervalMs', ka.intervalMs, 0, 1), pongTimeoutMs: int('options.crlfKeepAlive.pongTimeoutMs', ka.pongTimeoutMs, 10_000, 1) },
   };
 }
 

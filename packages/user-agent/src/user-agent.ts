@@ -23,6 +23,8 @@ import {
   type IncomingRequest,
   type SipProtocol,
   type Target,
+  type TransportCloseEvent,
+  type TransportError,
   type TransportMessageEvent,
 } from '@trunkline/transaction-layer';
 import type { SignallingTransport } from '@trunkline/sdp';
@@ -59,6 +61,25 @@ export interface UserAgentEvents {
    * `allow` are not reported (they cost nothing).
    */
   refused: [RefusedInvite];
+  /**
+   * RFC 5626 §4.4.1: a TCP/TLS connection we opened failed its CRLF
+   * keep-alive (no pong within `crlfKeepAlive.pongTimeoutMs`) and was
+   * closed. Registrations and trunk probes over it go on a new connection;
+   * re-register now to restore reachability behind a NAT.
+   */
+  flowFailed: [FlowFailure];
+}
+
+/** A flow that failed its keep-alive (see {@link UserAgentEvents.flowFailed}). */
+export interface FlowFailure {
+  /** The transport's connection id. */
+  readonly connectionId: string;
+  /** `tcp` or `tls` (a stream transport). */
+  readonly protocol: SipProtocol;
+  /** The peer, `host:port`. */
+  readonly remote: string;
+  /** The transport's error (code `TRANSPORT_KEEPALIVE_TIMEOUT`). */
+  readonly error: TransportError;
 }
 
 /** An INVITE the user agent refused on its own (see {@link UserAgentEvents.refused}). */
@@ -198,6 +219,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       ...(options.publicAddress === undefined ? {} : { publicAddress: options.publicAddress }),
       ...(options.tlsClient === undefined ? {} : { tlsClient: options.tlsClient }),
       ...(options.trace === undefined ? {} : { trace: options.trace }),
+      keepAlive: { crlfIntervalMs: options.crlfKeepAlive.intervalMs, pongTimeoutMs: options.crlfKeepAlive.pongTimeoutMs },
     });
     // Workaround: SipEndpoint subscribes to the transport itself. To refuse requests from outside
     // the allow list *before* a transaction exists, its listener is taken off and called from ours.
@@ -216,6 +238,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     this.#endpoint.on('ack', ({ request }) => this.#onAck(request));
     this.#endpoint.on('response', ({ response }) => this.#onLateResponse(response));
     this.#transport.on('error', (e) => this.#log({ level: 'warn', message: 'transport error', error: e }));
+    this.#transport.on('close', (e) => this.#onConnectionClose(e));
     this.#ports = new PortAllocator({ minPort: options.rtpPorts[0], maxPort: options.rtpPorts[1], address: options.rtpHost });
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's getter below needs the UserAgent, not the host object
     const ua = this;
@@ -742,6 +765,21 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       this.#byDialog.get(dialogKey({ callId, localTag: response.from?.tag ?? '', remoteTag: response.to?.tag ?? '' }));
     if (call !== undefined) call.onLate2xx(response);
     else this.#log({ level: 'debug', message: 'a 2xx for an INVITE we no longer track was dropped', callId: response.callId ?? '' });
+  }
+
+  /** RFC 5626 §4.4.1: a connection closed for want of a pong is a failed flow: reported as `flowFailed`. */
+  #onConnectionClose(e: TransportCloseEvent): void {
+    if (e.error?.code !== 'TRANSPORT_KEEPALIVE_TIMEOUT' || e.flow.protocol === 'udp') return;
+    const failure: FlowFailure = { connectionId: e.connectionId, protocol: e.flow.protocol, remote: hostPort(e.flow.address, e.flow.port), error: e.error };
+    this.#log({ level: 'warn', message: `flow ${failure.remote} failed its CRLF keep-alive`, error: e.error });
+    for (const l of this.rawListeners('flowFailed')) {
+      try {
+        const r: unknown = (l as (f: FlowFailure) => unknown).call(this, failure);
+        if (r instanceof Promise) r.catch((error: unknown) => this.#log({ level: 'error', message: "a 'flowFailed' listener failed", error }));
+      } catch (error) {
+        this.#log({ level: 'error', message: "a 'flowFailed' listener threw", error });
+      }
+    }
   }
 
   #reply(incoming: IncomingRequest, status: number, headers: ReadonlyArray<readonly [string, string]> = []): void {

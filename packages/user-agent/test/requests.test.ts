@@ -21,16 +21,16 @@ describe('RFC 3261 §8.2 requests no call owns', () => {
     const port = await setup();
     const r = await peer.send('OPTIONS', port);
     expect(r.status).toBe(200);
-    expect(r.headers.getAll('Allow').join(', ')).toBe('INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO');
+    expect(r.headers.getAll('Allow').join(', ')).toBe('INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK');
     expect(r.headers.getAll('Accept').join(', ')).toBe('application/sdp, application/dtmf-relay, application/dtmf');
-    expect(r.headers.getAll('Supported').join(', ')).toBe('timer');
+    expect(r.headers.getAll('Supported').join(', ')).toBe('timer, 100rel');
   });
 
   it('§8.2.1 REFER (RFC 3515): 405 with Allow', async () => {
     const port = await setup();
     const r = await peer.send('REFER', port, [['Refer-To', '<sip:x@192.0.2.1>']]);
     expect(r.status).toBe(405);
-    expect(r.headers.getAll('Allow').join(', ')).toBe('INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO');
+    expect(r.headers.getAll('Allow').join(', ')).toBe('INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK');
   });
 
   it('§8.2.1 an unknown method: 501', async () => {
@@ -44,11 +44,11 @@ describe('RFC 3261 §8.2 requests no call owns', () => {
     expect((await peer.send('CANCEL', port)).status).toBe(481);
   });
 
-  it('§8.2.2.3 Require with an extension we lack: 420 with Unsupported naming only it (timer, RFC 4028, is supported)', async () => {
+  it('§8.2.2.3 Require with an extension we lack: 420 with Unsupported naming only it (timer, RFC 4028, and 100rel, RFC 3262, are supported)', async () => {
     const port = await setup();
-    const r = await peer.send('INVITE', port, [['Require', '100rel, timer']], 'v=0\r\n');
+    const r = await peer.send('INVITE', port, [['Require', '100rel, timer, precondition']], 'v=0\r\n');
     expect(r.status).toBe(420);
-    expect(r.headers.getAll('Unsupported').join(', ')).toBe('100rel');
+    expect(r.headers.getAll('Unsupported').join(', ')).toBe('precondition');
     expect(ua.stats.callsTotal).toBe(0);
   });
 

@@ -1,7 +1,8 @@
 /**
  * In-call and trunk features of issue 12, standalone until UserAgent/Call
  * wire them in: session timers (RFC 4028), REGISTER (RFC 3261 §10), OPTIONS
- * trunk keep-alive with RFC 5626 flow failure, SIP INFO DTMF bodies, and the
+ * trunk keep-alive with RFC 5626 flow failure, SIP INFO DTMF bodies, reliable
+ * provisional responses (RFC 3262), and the
  * one deadline scheduler they share. Re-export from the package index with
  * `export * from './features/index.js';`.
  */
@@ -67,3 +68,18 @@ export {
   type InfoDtmfErrorCode,
   type InfoDtmfParseOptions,
 } from './info-dtmf.js';
+
+// Reliable provisional responses (RFC 3262, 100rel / PRACK).
+export {
+  RELIABLE_OPTION_TAG,
+  MAX_INITIAL_RSEQ,
+  ReliableProvisionalSender,
+  ReliableProvisionalReceiver,
+  initialRSeq,
+  isReliableProvisional,
+  parseRAck,
+  reliabilityOf,
+  type RAck,
+  type ReliableProvisionalOutput,
+  type ReliableProvisionalSenderOptions,
+} from './reliable-provisional.js';

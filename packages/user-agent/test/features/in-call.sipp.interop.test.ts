@@ -1,8 +1,9 @@
 /**
  * The user agent's in-call features against SIPp 3.6.1 (Debian
  * `sip-tester`) as the caller, with the scenarios in sipp/: session-timer
- * refresh by UPDATE and by re-INVITE, delayed offer, hold/resume and INFO
- * DTMF. SIPp checks our responses (its `ereg check_it` actions fail the
+ * refresh by UPDATE and by re-INVITE, delayed offer, hold/resume, INFO
+ * DTMF, and RFC 3262 reliable provisionals in both roles (SIPp the caller
+ * requiring 100rel; SIPp the callee sending a reliable 183). SIPp checks our responses (its `ereg check_it` actions fail the
  * call); we check what our side saw. UDP, loopback, ephemeral ports, each
  * run bounded by -m 1, -timeout and a kill timer.
  */
@@ -15,18 +16,22 @@ import { testAgent } from '../support/ua.js';
 
 requirePeer('sipp');
 
-/** Runs `scenario` (a file in sipp/) as one call to `ua`; resolves with SIPp's exit code and output. */
-async function sippCall(scenario: string, ua: UserAgent): Promise<{ code: number; output: string }> {
-  const [sipPort, mediaPort] = [await freePort(), await freePort()];
+/** Runs `scenario` (a file in sipp/) for one call: to `ua` (SIPp the caller), or as the callee on `sipPort` when `ua` is null. */
+function sipp(scenario: string, ua: UserAgent | null, sipPort: number, mediaPort: number): Promise<{ code: number; output: string }> {
   const file = fileURLToPath(new URL(`./sipp/${scenario}`, import.meta.url));
-  const target = `127.0.0.1:${ua.addresses[0]!.port}`;
-  const args = ['-sf', file, '-s', 'ua', '-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mediaPort), '-m', '1', '-timeout', '10', '-timeout_error', '-nostdin', target];
+  const target = ua === null ? [] : ['-s', 'ua', `127.0.0.1:${ua.addresses[0]!.port}`];
+  const args = ['-sf', file, '-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mediaPort), '-m', '1', '-timeout', '10', '-timeout_error', '-nostdin', ...target];
   return new Promise((resolve) => {
     execFile('sipp', args, { timeout: 15_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, output: `${stdout}\n${stderr}` });
     });
   });
+}
+
+/** Runs `scenario` (a file in sipp/) as one call to `ua`; resolves with SIPp's exit code and output. */
+async function sippCall(scenario: string, ua: UserAgent): Promise<{ code: number; output: string }> {
+  return sipp(scenario, ua, await freePort(), await freePort());
 }
 
 const agents: UserAgent[] = [];
@@ -87,5 +92,42 @@ describe('in-call features against SIPp 3.6.1 as the caller', () => {
     expect(code, output.slice(-3000)).toBe(0);
     await (await call).done;
     expect(digits).toEqual(['5:info:160', '#:info:160', '7:info:0']);
+  }, 20_000);
+
+  it('RFC 3262 §3: SIPp requires 100rel; progress() sends a reliable 183 (Require, RSeq, SDP), SIPp PRACKs it, 200 to the PRACK, then 200/ACK/BYE', async () => {
+    // RFC default T1 (500 ms): the 183 is not resent while SIPp's PRACK is on its way.
+    const ua = await testAgent({ media: { srtp: 'off' }, timers: { T1: 500, T2: 4000, T4: 5000 } });
+    agents.push(ua);
+    const call = new Promise<Call>((resolve) =>
+      ua.on('call', (c) => {
+        resolve(c);
+        c.progress()
+          .then(() => c.answer())
+          .catch(() => undefined);
+      }),
+    );
+    const { code, output } = await sippCall('prack-uac.xml', ua);
+    expect(code, output.slice(-3000)).toBe(0);
+    const ended = await (await call).done;
+    expect(ended.reason).toBe('hangup');
+    expect(ended.by).toBe('remote');
+  }, 20_000);
+});
+
+describe('RFC 3262 against SIPp 3.6.1 as the callee', () => {
+  it('§4/§7.2: SIPp answers our INVITE (Supported: 100rel) with a reliable 183 (RSeq 1); we PRACK with RAck 1 <CSeq> INVITE, get 200, then the 200 establishes the call; BYE', async () => {
+    const ua = await testAgent({ media: { srtp: 'off' }, timers: { T1: 500, T2: 4000, T4: 5000 } });
+    agents.push(ua);
+    const [sipPort, mediaPort] = [await freePort(), await freePort()];
+    const run = sipp('prack-uas.xml', null, sipPort, mediaPort);
+    let early = false;
+    // Timer A resends the INVITE until SIPp listens, so no wait for its start is needed.
+    const call = await ua.invite(`sip:sipp@127.0.0.1:${sipPort}`, { onEarlyMedia: () => (early = true) });
+    expect(early).toBe(true); // the 183's SDP answered our offer: media started before the 200
+    expect(call.state).toBe('established');
+    await call.hangup();
+    expect((await call.done).byeStatus).toBe(200);
+    const { code, output } = await run;
+    expect(code, output.slice(-3000)).toBe(0);
   }, 20_000);
 });
