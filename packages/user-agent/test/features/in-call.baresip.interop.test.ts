@@ -2,7 +2,8 @@
  * In-call features against baresip 1.0 (Debian) calling the user agent:
  * baresip holds and resumes (its re-INVITEs answered recvonly / sendrecv,
  * `hold`/`unhold` emitted), then the user agent re-offers and holds/unholds
- * toward baresip; RFC 4733 DTMF both ways, with baresip calling and called
+ * toward baresip; baresip's plain re-INVITE (`/reinvite`) answered sendrecv;
+ * RFC 4733 DTMF both ways, with baresip calling and called
  * (baresip's `/sndcode` sends telephone-events, and it logs each event it
  * receives as `received event: 'D' (end=0|1)`). UDP, loopback.
  */
@@ -21,22 +22,11 @@ requirePeer('baresip');
 
 describe('in-call features against baresip 1.0 (Debian)', () => {
   it('baresip /hold and /resume → hold (recvonly answer) and unhold; our reoffer(), hold() and unhold() accepted by baresip', async () => {
-    const ua: TracedAgent = await tracedAgent();
-    running.push(() => ua.ua.close());
-    const peer = await Baresip.start({ user: 'caller' });
-    running.push(() => peer.stop());
     const events: string[] = [];
-    const answered = new Promise<Call>((resolve) =>
-      ua.ua.on('call', async (c) => {
-        c.on('hold', ({ direction }) => events.push(`hold:${direction}`));
-        c.on('unhold', () => events.push('unhold'));
-        await c.answer();
-        resolve(c);
-      }),
-    );
-    peer.command(`/dial sip:echo@127.0.0.1:${ua.ua.addresses[0]!.port}`);
-    const call = await answered;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { ua, peer, call } = await baresipCalling((c) => {
+      c.on('hold', ({ direction }) => events.push(`hold:${direction}`));
+      c.on('unhold', () => events.push('unhold'));
+    });
     peer.command('/hold');
     await until(() => events.length === 1, 3000);
     peer.command('/resume');
@@ -54,24 +44,21 @@ describe('in-call features against baresip 1.0 (Debian)', () => {
     await call.hangup();
   }, 20_000);
 
-  it('RFC 4733 §2.5: baresip calling: all 12 digits of its /sndcode arrive as dtmf events in order, each once; our sendDtmf(159#) reaches baresip', async () => {
-    const ua = await tracedAgent();
-    running.push(() => ua.ua.close());
-    const peer = await Baresip.start({ user: 'caller' });
-    running.push(() => peer.stop());
-    const digits: Array<{ digit: string; durationMs: number; source: string }> = [];
-    const answered = new Promise<Call>((resolve) =>
-      ua.ua.on('call', async (c) => {
-        c.on('dtmf', (d) => digits.push(d));
-        await c.answer();
-        resolve(c);
-      }),
-    );
-    const mark = peer.output.length;
-    peer.command(`/dial ${uriOf(ua.ua)}`);
-    const call = await answered;
-    await peer.waitFor(/Call established/, 5000, mark);
+  it('RFC 3261 §14.2, RFC 4733 §2.5: baresip calling: its /reinvite answered sendrecv (no hold); then all 12 digits of its /sndcode arrive as dtmf events in order, each once; our sendDtmf(159#) reaches baresip', async () => {
+    const digits: Dtmf[] = [];
+    const events: string[] = [];
+    const { ua, peer, call } = await baresipCalling((c) => {
+      c.on('dtmf', (d) => digits.push(d));
+      c.on('hold', () => events.push('hold'));
+    });
+    const okSeqs = (): Set<number | undefined> => new Set(responses(ua.sent, 'INVITE', 200).map((r) => r.cseq?.seq));
+    peer.command('/reinvite');
+    await until(() => okSeqs().size === 2, 3000);
+    expect(okSeqs().size).toBe(2); // the initial INVITE's 200 and the re-INVITE's
+    expect(responses(ua.sent, 'INVITE', 200).map(sdpOf).map(directionOf).every((d) => d === 'sendrecv')).toBe(true);
     await dtmfBothWays(peer, call, digits, '0123456789*#');
+    expect(events).toEqual([]);
+    expect(call.state).toBe('established');
     await call.hangup();
   }, 20_000);
 
@@ -80,7 +67,7 @@ describe('in-call features against baresip 1.0 (Debian)', () => {
     running.push(() => ua.ua.close());
     const peer = await Baresip.start({ user: 'uas' });
     running.push(() => peer.stop());
-    const digits: Array<{ digit: string; durationMs: number; source: string }> = [];
+    const digits: Dtmf[] = [];
     const call = await ua.ua.invite(`sip:uas@127.0.0.1:${peer.sipPort}`, { signal: AbortSignal.timeout(5000) });
     call.on('dtmf', (d) => digits.push(d));
     await peer.waitFor(/Call established/, 5000);
@@ -88,6 +75,33 @@ describe('in-call features against baresip 1.0 (Debian)', () => {
     await call.hangup();
   }, 20_000);
 });
+
+/** A `dtmf` event as the call emits it. */
+type Dtmf = { readonly digit: string; readonly durationMs: number; readonly source: string };
+
+/**
+ * baresip (user `caller`) calls a new traced user agent, which answers after
+ * `listen` has put its listeners on the call; resolves once baresip reports
+ * the call established. Both are stopped after the test.
+ */
+async function baresipCalling(listen: (call: Call) => void): Promise<{ ua: TracedAgent; peer: Baresip; call: Call }> {
+  const ua = await tracedAgent();
+  running.push(() => ua.ua.close());
+  const peer = await Baresip.start({ user: 'caller' });
+  running.push(() => peer.stop());
+  const answered = new Promise<Call>((resolve) =>
+    ua.ua.on('call', async (c) => {
+      listen(c);
+      await c.answer();
+      resolve(c);
+    }),
+  );
+  const mark = peer.output.length;
+  peer.command(`/dial ${uriOf(ua.ua)}`);
+  const call = await answered;
+  await peer.waitFor(/Call established/, 5000, mark);
+  return { ua, peer, call };
+}
 
 /**
  * `call.reoffer()` as soon as the call leaves `negotiating`: the `unhold`
@@ -117,7 +131,7 @@ const SENTINEL = '7';
 async function dtmfBothWays(
   peer: Baresip,
   call: Call,
-  digits: ReadonlyArray<{ digit: string; durationMs: number; source: string }>,
+  digits: readonly Dtmf[],
   fromBaresip: string,
 ): Promise<void> {
   peer.command(`/sndcode ${fromBaresip}`);
