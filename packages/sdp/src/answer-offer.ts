@@ -16,7 +16,7 @@
  * "Keys safe" means TLS signalling, or `allowSdesOverCleartext` (RFC 4568 §8.3, RFC 8643 §4).
  */
 import { formatCryptoAttribute, generateSdesKeyParams } from '@trunkline/rtp-srtp';
-import { chooseCodec, telephoneEventOf } from './codecs.js';
+import { chooseCodec, codecFmtp, telephoneEventOf } from './codecs.js';
 import { intersectDirections, receives, reverseDirection } from './direction.js';
 import { remoteEndpoints, sendingPtime, peerMaxptime } from './media-params.js';
 import type { NegotiatedCodec, NegotiatedMedia, NegotiatedSrtp } from './negotiated-media.js';
@@ -183,10 +183,11 @@ function accept(offer: SessionDescription, audioIndex: number, a: AcceptedAudio,
           port: local.port,
           proto: om.proto,
           codecs: [a.codec],
-          telephoneEvent:
+          codecFmtp: codecFmtp([a.codec], local.opus),
+          telephoneEvents:
             a.telephoneEvent === undefined
-              ? null
-              : { payloadType: a.telephoneEvent.payloadType, clockRate: a.codec.clockRate, events: a.telephoneEvent.events },
+              ? []
+              : [{ payloadType: a.telephoneEvent.payloadType, clockRate: a.codec.clockRate, events: a.telephoneEvent.events }],
           ptime,
           rtcpMux,
           crypto: cryptoLine,

@@ -3,29 +3,38 @@
  * RFC 4733 telephone-event lists.
  */
 import type { NegotiatedCodec } from './negotiated-media.js';
+import { opusFmtpValue, parseOpusFmtp, type OpusSdpOptions } from './opus-fmtp.js';
 import type { MediaDescription } from './session-description.js';
 
 /** An audio codec name Trunkline can negotiate. */
-export type AudioCodecName = 'PCMU' | 'PCMA' | 'G722';
+export type AudioCodecName = 'PCMU' | 'PCMA' | 'G722' | 'OPUS';
 
 interface CodecInfo {
   readonly name: AudioCodecName;
-  /** The static payload type (RFC 3551 §6, Table 4). */
-  readonly staticPayloadType: number;
+  /** The encoding name in `a=rtpmap` (matched case-insensitively, RFC 8866 §6.6). */
+  readonly encoding: string;
+  /** The static payload type (RFC 3551 §6, Table 4), or the dynamic one we offer (96..127). */
+  readonly payloadType: number;
+  /** Whether {@link payloadType} is static, i.e. means this codec without an `a=rtpmap`. */
+  readonly isStatic: boolean;
   readonly clockRate: number;
   readonly channels: number;
 }
 
 const CODECS: Readonly<Record<AudioCodecName, CodecInfo>> = {
-  PCMU: { name: 'PCMU', staticPayloadType: 0, clockRate: 8000, channels: 1 },
-  PCMA: { name: 'PCMA', staticPayloadType: 8, clockRate: 8000, channels: 1 },
+  PCMU: { name: 'PCMU', encoding: 'PCMU', payloadType: 0, isStatic: true, clockRate: 8000, channels: 1 },
+  PCMA: { name: 'PCMA', encoding: 'PCMA', payloadType: 8, isStatic: true, clockRate: 8000, channels: 1 },
   // RFC 3551 §4.5.2: G.722 samples at 16 kHz but its RTP clock rate is 8000 (kept from RFC 1890
   // for compatibility), so `a=rtpmap:9 G722/8000` and timestamps advance 160 per 20 ms.
-  G722: { name: 'G722', staticPayloadType: 9, clockRate: 8000, channels: 1 },
+  G722: { name: 'G722', encoding: 'G722', payloadType: 9, isStatic: true, clockRate: 8000, channels: 1 },
+  // RFC 7587 §7: `opus/48000/2` on a dynamic payload type, whatever the audio rate and channels
+  // (the clock is always 48000, §4.1; mono is signalled with stereo=0 in a=fmtp). 111 is the
+  // number most peers use.
+  OPUS: { name: 'OPUS', encoding: 'opus', payloadType: 111, isStatic: false, clockRate: 48000, channels: 2 },
 };
 
 /** Every codec name Trunkline can negotiate. */
-export const AUDIO_CODECS: readonly AudioCodecName[] = Object.freeze(['PCMU', 'PCMA', 'G722']);
+export const AUDIO_CODECS: readonly AudioCodecName[] = Object.freeze(['PCMU', 'PCMA', 'G722', 'OPUS']);
 
 /** The codecs offered and accepted when the options name none: G.711 only, as every trunk has it. */
 export const DEFAULT_AUDIO_CODECS: readonly AudioCodecName[] = Object.freeze(['PCMU', 'PCMA']);
@@ -35,15 +44,29 @@ export function isAudioCodecName(name: unknown): name is AudioCodecName {
   return typeof name === 'string' && Object.hasOwn(CODECS, name);
 }
 
-/** A codec as we offer it: its static payload type (RFC 3551 §6), RTP clock rate and channels. */
+/** A codec as we offer it: its payload type (static, RFC 3551 §6, or our dynamic one), RTP clock rate and channels. */
 export function offeredCodec(name: AudioCodecName): NegotiatedCodec {
   const info = CODECS[name];
-  return { name, payloadType: info.staticPayloadType, clockRate: info.clockRate, channels: info.channels };
+  return { name, payloadType: info.payloadType, clockRate: info.clockRate, channels: info.channels };
 }
 
-/** `a=rtpmap` value of a codec at a payload type. */
+/** `a=rtpmap` value of a codec at a payload type (with the registered encoding name, e.g. `opus`). */
 export function rtpmapValue(codec: NegotiatedCodec): string {
-  return `${codec.payloadType} ${codec.name}/${codec.clockRate}${codec.channels === 1 ? '' : `/${codec.channels}`}`;
+  const encoding = isAudioCodecName(codec.name) ? CODECS[codec.name].encoding : codec.name;
+  return `${codec.payloadType} ${encoding}/${codec.clockRate}${codec.channels === 1 ? '' : `/${codec.channels}`}`;
+}
+
+/** Our `a=fmtp` values for `codecs`, by payload type: Opus has one (RFC 7587 §7), the others none. */
+export function codecFmtp(codecs: readonly NegotiatedCodec[], opus: Required<OpusSdpOptions>): Map<number, string> {
+  return new Map(codecs.filter((c) => c.name === 'OPUS').map((c) => [c.payloadType, opusFmtpValue(opus)]));
+}
+
+/** The telephone-event payload type we offer at each clock rate (dynamic, RFC 4733 §7.1.1). */
+export const OFFER_TELEPHONE_EVENT_PTS: Readonly<Record<number, number>> = Object.freeze({ 8000: 101, 48000: 110 });
+
+/** The distinct RTP clock rates of `codecs`, in their order: one telephone-event each (RFC 4733 §2.1). */
+export function clockRatesOf(codecs: readonly NegotiatedCodec[]): number[] {
+  return [...new Set(codecs.map((c) => c.clockRate))];
 }
 
 /**
@@ -55,9 +78,12 @@ export function codecOfPayloadType(media: MediaDescription, payloadType: number)
   for (const info of Object.values(CODECS)) {
     const matches =
       map === undefined
-        ? payloadType === info.staticPayloadType
+        ? info.isStatic && payloadType === info.payloadType
         : map.encoding.toUpperCase() === info.name && map.clockRate === info.clockRate && map.channels === info.channels;
-    if (matches) return { name: info.name, payloadType, clockRate: info.clockRate, channels: info.channels };
+    if (!matches) continue;
+    const codec = { name: info.name, payloadType, clockRate: info.clockRate, channels: info.channels };
+    // RFC 7587 §6.1: the peer's Opus parameters shape what we send it.
+    return info.name === 'OPUS' ? { ...codec, opus: parseOpusFmtp(media.fmtp.get(payloadType)) } : codec;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * @trunkline/sdp — RFC 3264 offer/answer for SIP trunks: SDES-SRTP done safely (RFC 4568, RFC 8643),
- * G.711 with RFC 4733 telephone-event, hold, delayed offer and re-offers.
+ * G.711, G.722 and Opus (RFC 7587) with RFC 4733 telephone-event, hold, delayed offer and re-offers.
  *
  * @packageDocumentation
  */
@@ -24,6 +24,7 @@ export {
 } from './offer.js';
 export type { LocalMediaOptions, SrtpPolicy } from './options.js';
 export { AUDIO_CODECS, DEFAULT_AUDIO_CODECS, type AudioCodecName } from './codecs.js';
+export type { OpusSdpOptions, OpusPeerParameters } from './opus-fmtp.js';
 export { DEFAULT_SUITES } from './sdes.js';
 export { SdpError, type SdpErrorCode } from './sdp-error.js';
 export {

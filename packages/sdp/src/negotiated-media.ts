@@ -1,4 +1,5 @@
 import type { SdesKeyParams, SrtpProfile } from '@trunkline/rtp-srtp';
+import type { OpusPeerParameters } from './opus-fmtp.js';
 
 /** An RTP media direction (RFC 3264 §5.1, RFC 4566 §6). */
 export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
@@ -15,14 +16,16 @@ export interface MediaEndpoint {
 
 /** The codec both sides agreed on for the audio stream. */
 export interface NegotiatedCodec {
-  /** Encoding name as registered (RFC 3551 §6): `PCMU`, `PCMA`, ... */
+  /** Codec name: `PCMU`, `PCMA`, `G722` as registered (RFC 3551 §6), `OPUS` for RFC 7587's `opus`. */
   readonly name: string;
   /** RTP payload type used on the wire in both directions. */
   readonly payloadType: number;
   /** RTP clock rate (Hz). */
   readonly clockRate: number;
-  /** Audio channels (1 for G.711). */
+  /** Audio channels as in `a=rtpmap` (1 for G.711, 2 for Opus, RFC 7587 §7, whose audio we run mono). */
   readonly channels: number;
+  /** For Opus: what the peer's `a=fmtp` asks of the audio we send it (RFC 7587 §6.1). */
+  readonly opus?: OpusPeerParameters;
 }
 
 /** SDES-SRTP keying agreed for the stream (RFC 4568). */

@@ -3,8 +3,9 @@
  * a delayed-offer INVITE, RFC 3261 §13.3.1.1 / §14, a hold or a re-INVITE), `applyAnswer` reads the
  * peer's answer against it.
  *
- * Our offer: one audio m-line; codecs by preference with their static payload types,
- * `telephone-event/8000` on 101 with events 0-16, `a=ptime`, `a=rtcp-mux`, the direction. Keys:
+ * Our offer: one audio m-line; codecs by preference with their static payload types (Opus on
+ * dynamic 111 with its `a=fmtp`, RFC 7587 §7), `telephone-event` with events 0-16 at each codec clock
+ * rate (RFC 4733 §2.1: 8000 on 101, 48000 on 110), `a=ptime`, `a=rtcp-mux`, the direction. Keys:
  * - `mandatory`: `RTP/SAVP` and one `a=crypto` per suite, tags 1..n (RFC 4568 §5.1.1);
  * - `optional`: `RTP/AVP` with the same `a=crypto` lines (RFC 8643 OSRTP) when keys may travel,
  *   else plain `RTP/AVP`;
@@ -19,7 +20,7 @@ import {
   type SdesKeyParams,
   type SrtpProfile,
 } from '@trunkline/rtp-srtp';
-import { codecOfPayloadType, offeredCodec, SUPPORTED_EVENTS, telephoneEventOf } from './codecs.js';
+import { clockRatesOf, codecFmtp, codecOfPayloadType, OFFER_TELEPHONE_EVENT_PTS, offeredCodec, SUPPORTED_EVENTS, telephoneEventOf } from './codecs.js';
 import { intersectDirections, receives, reverseDirection } from './direction.js';
 import { DEFAULT_PTIME, peerMaxptime, remoteEndpoints, sendingPtime } from './media-params.js';
 import type { MediaDirection, NegotiatedCodec, NegotiatedMedia, NegotiatedSrtp } from './negotiated-media.js';
@@ -29,8 +30,8 @@ import { SdpError } from './sdp-error.js';
 import { isUnspecifiedAddress, parseSessionDescription, type SdpOrigin } from './session-description.js';
 import { audioSectionLines, writeDescription } from './write.js';
 
-/** The payload type we offer telephone-event with (a dynamic one, RFC 4733 §7.1.1). */
-export const OFFER_TELEPHONE_EVENT_PT = 101;
+/** The payload type we offer telephone-event/8000 with (a dynamic one, RFC 4733 §7.1.1); /48000 goes on 110. */
+export const OFFER_TELEPHONE_EVENT_PT = OFFER_TELEPHONE_EVENT_PTS[8000]!;
 
 /** Options of {@link createOffer}. */
 export interface OfferOptions extends LocalMediaOptions {
@@ -111,7 +112,10 @@ export function createOffer(options: OfferOptions): CreatedOffer {
         port: local.port,
         proto,
         codecs,
-        telephoneEvent: local.telephoneEvent ? { payloadType: OFFER_TELEPHONE_EVENT_PT, clockRate: 8000, events: SUPPORTED_EVENTS } : null,
+        codecFmtp: codecFmtp(codecs, local.opus),
+        telephoneEvents: local.telephoneEvent
+          ? clockRatesOf(codecs).map((clockRate) => ({ payloadType: OFFER_TELEPHONE_EVENT_PTS[clockRate]!, clockRate, events: SUPPORTED_EVENTS }))
+          : [],
         ptime,
         rtcpMux: local.rtcpMux,
         crypto: keys.map((k) => formatCryptoAttribute({ tag: k.tag, profile: k.profile, keyParams: [k.key] })),

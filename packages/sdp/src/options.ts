@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { isSrtpProfile, type SrtpProfile } from '@trunkline/rtp-srtp';
 import { AUDIO_CODECS, DEFAULT_AUDIO_CODECS, isAudioCodecName, type AudioCodecName } from './codecs.js';
 import { isMediaDirection } from './direction.js';
+import { resolveOpusOptions, type OpusSdpOptions } from './opus-fmtp.js';
 import type { MediaDirection, SignallingTransport } from './negotiated-media.js';
 import { isUnspecifiedAddress, type SdpOrigin } from './session-description.js';
 import { DEFAULT_SUITES } from './sdes.js';
@@ -26,12 +27,14 @@ export interface LocalMediaOptions {
   /** Our RTP port (1..65535; RTCP is on port + 1 unless rtcp-mux is agreed). */
   readonly port: number;
   /**
-   * Codecs by local preference, any of {@link AUDIO_CODECS} (e.g. `['G722', 'PCMU', 'PCMA']`): the
+   * Codecs by local preference, any of {@link AUDIO_CODECS} (e.g. `['OPUS', 'G722', 'PCMU', 'PCMA']`): the
    * offer lists them in this order, the answer picks the first the offer has. Default `['PCMU', 'PCMA']`.
    */
   readonly codecs?: readonly AudioCodecName[];
-  /** Negotiate RFC 4733 telephone-event. Default true. */
+  /** Negotiate RFC 4733 telephone-event (offered at each codec clock rate: 8000, and 48000 with Opus). Default true. */
   readonly telephoneEvent?: boolean;
+  /** Our Opus `a=fmtp` (RFC 7587 §7): FEC, bit rate, audio rate; used when `codecs` has `OPUS`. Defaults in {@link OpusSdpOptions}. */
+  readonly opus?: OpusSdpOptions;
   /** Send and accept SDES keys over `udp`/`tcp` signalling too (RFC 4568 §8.3 says don't). Default false. */
   readonly allowSdesOverCleartext?: boolean;
   /** SRTP suites we accept / offer, in offer order. Default all six of `@trunkline/rtp-srtp`, AES_CM_128_HMAC_SHA1_80 first. */
@@ -55,6 +58,7 @@ export interface ResolvedLocalOptions {
   readonly port: number;
   readonly codecs: readonly AudioCodecName[];
   readonly telephoneEvent: boolean;
+  readonly opus: Required<OpusSdpOptions>;
   readonly keysAllowed: boolean;
   readonly suites: ReadonlySet<SrtpProfile>;
   readonly suiteOrder: readonly SrtpProfile[];
@@ -108,6 +112,7 @@ export function resolveLocalOptions(options: LocalMediaOptions): ResolvedLocalOp
     port,
     codecs: [...new Set(codecs)],
     telephoneEvent: options.telephoneEvent ?? true,
+    opus: resolveOpusOptions(options.opus),
     keysAllowed: signalling === 'tls' || options.allowSdesOverCleartext === true,
     suites: new Set(suiteOrder),
     suiteOrder: [...new Set(suiteOrder)],

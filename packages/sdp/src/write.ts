@@ -10,8 +10,10 @@ export interface AudioSection {
   readonly proto: string;
   /** Codecs in preference order (one in an answer). */
   readonly codecs: readonly NegotiatedCodec[];
-  /** telephone-event payload type, rate and events, or null. */
-  readonly telephoneEvent: { readonly payloadType: number; readonly clockRate: number; readonly events: string } | null;
+  /** `a=fmtp` values of codecs, by payload type (Opus, RFC 7587 §7). */
+  readonly codecFmtp: ReadonlyMap<number, string>;
+  /** telephone-event payload types, one per codec clock rate (RFC 4733 §2.1), with their events. */
+  readonly telephoneEvents: readonly { readonly payloadType: number; readonly clockRate: number; readonly events: string }[];
   readonly ptime: number;
   readonly rtcpMux: boolean;
   /** `a=crypto` values. */
@@ -21,14 +23,14 @@ export interface AudioSection {
 
 /** Lines of an audio media description. */
 export function audioSectionLines(s: AudioSection): string[] {
-  const formats = s.codecs.map((c) => c.payloadType);
-  if (s.telephoneEvent !== null) formats.push(s.telephoneEvent.payloadType);
+  const formats = [...s.codecs.map((c) => c.payloadType), ...s.telephoneEvents.map((te) => te.payloadType)];
   const lines = [`m=audio ${s.port} ${s.proto} ${formats.join(' ')}`];
-  for (const c of s.codecs) lines.push(`a=rtpmap:${rtpmapValue(c)}`);
-  if (s.telephoneEvent !== null) {
-    const te = s.telephoneEvent;
-    lines.push(`a=rtpmap:${te.payloadType} telephone-event/${te.clockRate}`, `a=fmtp:${te.payloadType} ${te.events}`);
+  for (const c of s.codecs) {
+    lines.push(`a=rtpmap:${rtpmapValue(c)}`);
+    const fmtp = s.codecFmtp.get(c.payloadType);
+    if (fmtp !== undefined) lines.push(`a=fmtp:${c.payloadType} ${fmtp}`);
   }
+  for (const te of s.telephoneEvents) lines.push(`a=rtpmap:${te.payloadType} telephone-event/${te.clockRate}`, `a=fmtp:${te.payloadType} ${te.events}`);
   lines.push(`a=ptime:${s.ptime}`);
   if (s.rtcpMux) lines.push('a=rtcp-mux');
   for (const c of s.crypto) lines.push(`a=crypto:${c}`);

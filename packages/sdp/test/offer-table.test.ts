@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SrtpProfile } from '@trunkline/rtp-srtp';
-import { answerOffer, type AnswerOptions, type MediaDirection, type MediaEndpoint } from '../src/index.js';
+import { answerOffer, type AnswerOptions, type MediaDirection, type MediaEndpoint, type OpusPeerParameters } from '../src/index.js';
 import { checkAnswer } from './support/check-answer.js';
 import { offerFixture } from './support/fixtures.js';
 
@@ -23,7 +23,9 @@ interface Row {
   readonly grid: readonly [string, string, string];
   readonly options?: Partial<AnswerOptions>;
   readonly expect?: {
-    readonly codec: 'PCMU' | 'PCMA';
+    readonly codec: 'PCMU' | 'PCMA' | 'G722' | 'OPUS';
+    /** For Opus: the peer's a=fmtp as read (RFC 7587 §6.1). */
+    readonly opus?: OpusPeerParameters;
     readonly payloadType: number;
     readonly telephoneEvent: number | null;
     readonly fmtpEvents?: string;
@@ -210,6 +212,31 @@ const ROWS: readonly Row[] = [
     },
   },
   {
+    name: 'Zoiper, Opus preferred locally: opus/48000/2 on 106, telephone-event/48000 on 98 (RFC 7587 §7, RFC 4733 §2.1)',
+    file: 'zoiper-opus-te48k.sdp',
+    source: 'as above',
+    grid: SAVP,
+    options: { codecs: ['OPUS', 'G722', 'PCMU', 'PCMA'] },
+    expect: {
+      codec: 'OPUS', payloadType: 106, telephoneEvent: 98, fmtpEvents: '0-16', ptime: 20, maxptime: null, direction: 'sendrecv', remoteHold: false,
+      opus: { useInbandFec: true, maxAverageBitrate: 20000, maxPlaybackRate: 16000, stereo: false },
+      remoteRtp: { address: '10.77.79.194', port: 62816 }, remoteRtcp: { address: '10.77.79.194', port: 62817 }, mLines: 1,
+      crypto: { tag: 5, profile: 'AES_256_CM_HMAC_SHA1_80' },
+    },
+  },
+  {
+    name: 'Zoiper, G722 preferred over Opus: G722 on 9, telephone-event/8000 on 101',
+    file: 'zoiper-opus-te48k.sdp',
+    source: 'as above',
+    grid: SAVP,
+    options: { codecs: ['G722', 'OPUS'] },
+    expect: {
+      codec: 'G722', payloadType: 9, telephoneEvent: 101, fmtpEvents: '0-16', ptime: 20, maxptime: null, direction: 'sendrecv', remoteHold: false,
+      remoteRtp: { address: '10.77.79.194', port: 62816 }, remoteRtcp: { address: '10.77.79.194', port: 62817 }, mLines: 1,
+      crypto: { tag: 5, profile: 'AES_256_CM_HMAC_SHA1_80' },
+    },
+  },
+  {
     name: 'Chrome WebRTC (DTLS-SRTP, ICE)',
     file: 'chrome-webrtc-dtls.sdp',
     source: 'browser offer in github.com/havfo/WEBRTC-to-SIP/issues/42',
@@ -271,7 +298,10 @@ describe('RFC 3264 §6 answers to real offers (× srtp policy × signalling tran
           if (!r.ok) throw new Error(`expected an answer, got ${JSON.stringify(r)}`);
           const e = row.expect!;
           const m = r.media;
-          expect(m.codec).toEqual({ name: e.codec, payloadType: e.payloadType, clockRate: 8000, channels: 1 });
+          const opus = e.codec === 'OPUS';
+          expect(m.codec).toEqual({
+            name: e.codec, payloadType: e.payloadType, clockRate: opus ? 48000 : 8000, channels: opus ? 2 : 1, ...(e.opus === undefined ? {} : { opus: e.opus }),
+          });
           expect(m.telephoneEventPayloadType).toBe(e.telephoneEvent);
           expect(m.ptime).toBe(e.ptime);
           expect(m.maxptime).toBe(e.maxptime);

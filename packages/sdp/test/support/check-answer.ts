@@ -29,6 +29,13 @@ export type Verdict =
     };
 
 const STATIC: Record<string, number> = { PCMU: 0, PCMA: 8, G722: 9 };
+/** RTP clock rate and rtpmap channels of each codec: 8000 (G.722 too, RFC 3551 §4.5.2); Opus 48000/2 (RFC 7587 §7). */
+const CLOCK: Record<string, { readonly rate: number; readonly channels: number }> = {
+  PCMU: { rate: 8000, channels: 1 },
+  PCMA: { rate: 8000, channels: 1 },
+  G722: { rate: 8000, channels: 1 },
+  OPUS: { rate: 48000, channels: 2 },
+};
 const WARN_TEXT: Record<number, string> = {
   301: 'Incompatible network address formats',
   302: 'Incompatible transport protocol',
@@ -134,8 +141,8 @@ export function expectedVerdict(offerSdp: string, options: AnswerOptions): Verdi
     for (const name of prefs) {
       for (const pt of formatsOf(m)) {
         const map = rtpmapOf(m, pt);
-        // Every codec we negotiate has RTP clock 8000 (G.722 too, RFC 3551 §4.5.2).
-        const ok = map === undefined ? STATIC[name] === pt : map.codec.toUpperCase() === name && map.rate === 8000 && map.channels === 1;
+        const clock = CLOCK[name]!;
+        const ok = map === undefined ? STATIC[name] === pt : map.codec.toUpperCase() === name && map.rate === clock.rate && map.channels === clock.channels;
         if (ok) {
           codec = { name, pt };
           break;
@@ -148,12 +155,12 @@ export function expectedVerdict(offerSdp: string, options: AnswerOptions): Verdi
       for (const r of refusals) warnings.add(r);
       continue;
     }
-    // telephone-event at the codec's clock rate (8000 for PCMU, PCMA and G722), with events in common with 0-16.
+    // telephone-event at the codec's clock rate (8000 for PCMU, PCMA and G722, 48000 for Opus), with events in common with 0-16.
     let telephoneEvent: number | null = null;
     if (options.telephoneEvent !== false) {
       for (const pt of formatsOf(m)) {
         const map = rtpmapOf(m, pt);
-        if (map?.codec.toLowerCase() === 'telephone-event' && map.rate === 8000) {
+        if (map?.codec.toLowerCase() === 'telephone-event' && map.rate === CLOCK[codec.name]!.rate) {
           const fmtp = m.fmtp.find((f) => Number(f.payload) === pt)?.config ?? '0-15';
           if (eventsOf(fmtp).some((e) => e <= 16)) telephoneEvent = pt;
           break;
@@ -261,11 +268,20 @@ function checkAccepted(
   const expectedFormats = v.telephoneEvent === null ? [v.codec.pt] : [v.codec.pt, v.telephoneEvent];
   rule(JSON.stringify(formatsOf(am)) === JSON.stringify(expectedFormats), `audio formats are ${expectedFormats.join(' ')}, got ${String(am.payloads)}`);
   const map = rtpmapOf(am, v.codec.pt);
-  rule(map?.codec === v.codec.name && map.rate === 8000, `a=rtpmap:${v.codec.pt} ${v.codec.name}/8000`);
-  for (const r of am.rtp) {
-    if (String(r.codec).toLowerCase() === 'telephone-event') rule(Number(r.rate) === 8000, 'telephone-event only at the codec clock rate');
+  const clock = CLOCK[v.codec.name]!;
+  rule(
+    map?.codec.toUpperCase() === v.codec.name && map.rate === clock.rate && map.channels === clock.channels,
+    `a=rtpmap:${v.codec.pt} ${v.codec.name}/${clock.rate}${clock.channels === 1 ? '' : `/${clock.channels}`}`,
+  );
+  if (v.codec.name === 'OPUS') {
+    // RFC 7587 §7: mono both ways and our FEC wish in the answer's a=fmtp.
+    const fmtp = am.fmtp.find((f) => Number(f.payload) === v.codec.pt)?.config ?? '';
+    rule(/(^|;)stereo=0(;|$)/.test(fmtp) && /(^|;)sprop-stereo=0(;|$)/.test(fmtp) && /(^|;)useinbandfec=1(;|$)/.test(fmtp), 'a=fmtp for opus: stereo=0, sprop-stereo=0, useinbandfec=1');
   }
-  rule(media.codec.name === v.codec.name && media.codec.payloadType === v.codec.pt && media.codec.clockRate === 8000, 'media.codec');
+  for (const r of am.rtp) {
+    if (String(r.codec).toLowerCase() === 'telephone-event') rule(Number(r.rate) === clock.rate, 'telephone-event only at the codec clock rate');
+  }
+  rule(media.codec.name === v.codec.name && media.codec.payloadType === v.codec.pt && media.codec.clockRate === clock.rate, 'media.codec');
   rule(media.telephoneEventPayloadType === v.telephoneEvent, `media.telephoneEventPayloadType ${v.telephoneEvent}`);
   // Keying.
   const crypto = attrs(amRaw, 'crypto');
