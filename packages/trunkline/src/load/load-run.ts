@@ -30,6 +30,12 @@ export const DEFAULT_ECHO_GRACE_MS = 250;
 export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
 /** How often the driver starts calls, ms. */
 const DRIVER_TICK_MS = 5;
+/**
+ * A call that failed before it was set up leaves its place empty this long before the driver
+ * (`concurrency` mode) fills it again, ms: against an endpoint that is down, calls that fail at
+ * once (a TCP connection refused) would otherwise be replaced, and fail, every tick.
+ */
+export const FAILED_SLOT_RETRY_MS = 1000;
 
 /** Live figures of a run, every progress interval. */
 export interface LoadProgress {
@@ -200,6 +206,8 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
   let completed = 0;
   let failed = 0;
   let up = 0;
+  /** Places left empty after a failed setup (see {@link FAILED_SLOT_RETRY_MS}). */
+  let cooling = 0;
   let peakUp = 0;
   let upIntegral = 0;
   let lastUpChange = performance.now();
@@ -244,6 +252,10 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
     else {
       failed++;
       failures[reason] = (failures[reason] ?? 0) + 1;
+      if (!call.established && !stopping) {
+        cooling++;
+        setTimeout(() => cooling--, FAILED_SLOT_RETRY_MS).unref();
+      }
     }
     checkDrained();
   };
@@ -408,7 +420,7 @@ export async function runLoad(options: LoadOptions, hooks: LoadRunHooks = {}): P
       setupsAtRampEnd = established;
       rampEndElapsed = elapsed;
     }
-    const want = concurrency !== undefined ? Math.ceil(concurrency * ramp(elapsed)) - calls.size : Math.floor(dueStarts(elapsed)) - started;
+    const want = concurrency !== undefined ? Math.ceil(concurrency * ramp(elapsed)) - calls.size - cooling : Math.floor(dueStarts(elapsed)) - started;
     for (let i = 0; i < want && started < maxCalls; i++) void place();
   }, DRIVER_TICK_MS);
   const onAbort = (): void => stop();

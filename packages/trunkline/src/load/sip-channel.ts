@@ -6,6 +6,12 @@
  * receives (BYE, OPTIONS) with 200. Lean on purpose: the load generator must
  * not be the bottleneck it measures (see README.md).
  *
+ * A TCP/TLS connection that closes (the endpoint restarted, say) fails the
+ * transactions on it, and the next request opens a new one (RFC 3261 §18.1.1:
+ * a client opens a connection when there is none to the destination); a
+ * connection that cannot be opened fails the requests waiting for it, and
+ * none is tried again for {@link RECONNECT_BACKOFF_MS}.
+ *
  * @module
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
@@ -19,6 +25,8 @@ import { LoadError } from './load-error.js';
 export const DEFAULT_T1_MS = 500;
 /** RFC 3261 §17.1.2.2 T2 default, ms. */
 const T2_MS = 4000;
+/** After a TCP/TLS connection attempt failed, requests fail at once (`transport-down`) for this long, ms. */
+export const RECONNECT_BACKOFF_MS = 1000;
 
 /** How the channel reaches the endpoint. */
 export interface SipChannelOptions {
@@ -59,26 +67,39 @@ export type IncomingRequestHandler = (request: SipRequest) => void;
 /** One signalling path to the endpoint, shared by all calls of a run. */
 export class SipChannel {
   readonly transport: SipTransport;
-  /** Our address and port as the endpoint sees them (for Via and Contact). */
-  readonly localAddress: string;
-  readonly localPort: number;
   readonly #options: SipChannelOptions;
   readonly #udp: UdpSocket | null;
-  readonly #stream: TcpSocket | null;
+  /** The TCP/TLS connection, or null while there is none (closed, or being opened again). */
+  #stream: TcpSocket | null = null;
+  /** A connection being opened; requests meanwhile wait in {@link #queue}. */
+  #connecting = false;
+  readonly #queue: Buffer[] = [];
+  /** No new connection is tried before this (`performance.now()`, ms). */
+  #downUntil = 0;
   readonly #pending = new Map<string, Pending>();
   readonly #t1: number;
+  #localAddress: string;
+  #localPort: number;
   #onRequest: IncomingRequestHandler = () => undefined;
   #closed = false;
-  #failure: string | null = null;
 
-  private constructor(options: SipChannelOptions, udp: UdpSocket | null, stream: TcpSocket | null, localAddress: string, localPort: number) {
+  private constructor(options: SipChannelOptions, udp: UdpSocket | null, localAddress: string, localPort: number) {
     this.transport = options.transport;
     this.#options = options;
     this.#udp = udp;
-    this.#stream = stream;
-    this.localAddress = localAddress;
-    this.localPort = localPort;
+    this.#localAddress = localAddress;
+    this.#localPort = localPort;
     this.#t1 = options.t1Ms ?? DEFAULT_T1_MS;
+  }
+
+  /** Our address as the endpoint sees it (for Via, Contact and SDP). */
+  get localAddress(): string {
+    return this.#localAddress;
+  }
+
+  /** Our port as the endpoint sees it: over TCP/TLS, the current connection's. */
+  get localPort(): number {
+    return this.#localPort;
   }
 
   /** Opens the socket (UDP) or connection (TCP, TLS) to the endpoint. */
@@ -93,7 +114,7 @@ export class SipChannel {
           resolve();
         });
       });
-      const channel = new SipChannel(options, socket, null, local, socket.address().port);
+      const channel = new SipChannel(options, socket, local, socket.address().port);
       socket.on('message', (data, rinfo) => {
         try {
           channel.#receive(parseMessage(data), rinfo.address, rinfo.port);
@@ -104,36 +125,62 @@ export class SipChannel {
       socket.on('error', () => undefined);
       return channel;
     }
-    const stream = await new Promise<TcpSocket>((resolve, reject) => {
-      const s =
-        options.transport === 'tls'
-          ? tlsConnect({
-              host: options.host,
-              port: options.port,
-              rejectUnauthorized: options.rejectUnauthorized ?? true,
-              ...(options.ca === undefined ? {} : { ca: options.ca }),
-              ...(options.servername === undefined ? {} : { servername: options.servername }),
-            })
-          : tcpConnect({ host: options.host, port: options.port });
-      s.once('error', reject);
-      s.once(options.transport === 'tls' ? 'secureConnect' : 'connect', () => {
-        s.off('error', reject);
-        resolve(s);
-      });
-    });
+    const channel = new SipChannel(options, null, '127.0.0.1', 0);
+    try {
+      channel.#attach(await connectStream(options));
+    } catch (e) {
+      throw new LoadError('LOAD_NO_ROUTE', `cannot connect to ${options.host}:${options.port} over ${options.transport}`, { cause: e });
+    }
+    return channel;
+  }
+
+  /** Takes a new TCP/TLS connection into use: frames what it receives, and fails its transactions when it closes. */
+  #attach(stream: TcpSocket): void {
     stream.setNoDelay(true);
-    const channel = new SipChannel(options, null, stream, stream.localAddress ?? '127.0.0.1', stream.localPort ?? 0);
+    this.#stream = stream;
+    this.#localAddress = stream.localAddress ?? '127.0.0.1';
+    this.#localPort = stream.localPort ?? 0;
     const framer = new StreamFramer();
+    let lost = false;
+    const lose = (reason: string): void => {
+      if (lost) return;
+      lost = true;
+      stream.destroy();
+      if (this.#stream === stream) this.#stream = null;
+      this.#failAll(reason);
+    };
     stream.on('data', (chunk: Buffer) => {
       for (const ev of framer.push(chunk)) {
-        if (ev.type === 'message') channel.#receive(ev.message, null, 0);
+        if (ev.type === 'message') this.#receive(ev.message, null, 0);
         else if (ev.type === 'ping') stream.write('\r\n');
-        else if (ev.type === 'error') channel.#fail(`transport-framing`);
+        else if (ev.type === 'error') lose('transport-framing');
       }
     });
-    stream.on('error', () => channel.#fail('transport-error'));
-    stream.on('close', () => channel.#fail('transport-closed'));
-    return channel;
+    stream.on('error', () => lose('transport-error'));
+    stream.on('close', () => lose('transport-closed'));
+  }
+
+  /** Opens a new connection for the requests queued meanwhile (RFC 3261 §18.1.1); on failure they fail, and none is tried for a while. */
+  #reconnect(): void {
+    if (this.#connecting || this.#closed) return;
+    this.#connecting = true;
+    connectStream(this.#options).then(
+      (stream) => {
+        this.#connecting = false;
+        if (this.#closed) {
+          stream.destroy();
+          return;
+        }
+        this.#attach(stream);
+        for (const bytes of this.#queue.splice(0)) stream.write(bytes);
+      },
+      () => {
+        this.#connecting = false;
+        this.#queue.length = 0;
+        this.#downUntil = performance.now() + RECONNECT_BACKOFF_MS;
+        this.#failAll('transport-connect');
+      },
+    );
   }
 
   /** Where requests from the endpoint (BYE, OPTIONS) go; they are answered 200 first. */
@@ -165,8 +212,12 @@ export class SipChannel {
    * the call again (RFC 6026 §7.2 Accepted state): {@link release} it.
    */
   request(branch: string, method: string, text: string, handlers: TransactionHandlers): void {
-    if (this.#failure !== null) {
-      handlers.onFailure(this.#failure);
+    if (this.#closed) {
+      handlers.onFailure('channel-closed');
+      return;
+    }
+    if (this.#udp === null && this.#stream === null && !this.#connecting && performance.now() < this.#downUntil) {
+      handlers.onFailure('transport-down');
       return;
     }
     const bytes = Buffer.from(text, 'utf8');
@@ -184,7 +235,7 @@ export class SipChannel {
 
   /** Sends a message outside any client transaction (ACK for 2xx, RFC 3261 §13.2.2.4). */
   send(text: string): void {
-    if (this.#failure === null) this.#write(Buffer.from(text, 'utf8'));
+    if (!this.#closed) this.#write(Buffer.from(text, 'utf8'));
   }
 
   /** Forgets a transaction (an INVITE accepted with 2xx, once its call is over). */
@@ -197,7 +248,8 @@ export class SipChannel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#fail('channel-closed');
+    this.#queue.length = 0;
+    this.#failAll('channel-closed');
     this.#udp?.close();
     this.#stream?.destroy();
   }
@@ -219,12 +271,15 @@ export class SipChannel {
 
   #write(bytes: Buffer): void {
     if (this.#udp !== null) this.#udp.send(bytes, this.#options.port, this.#options.host);
-    else this.#stream?.write(bytes);
+    else if (this.#stream !== null) this.#stream.write(bytes);
+    else if (this.#connecting || performance.now() >= this.#downUntil) {
+      this.#queue.push(bytes);
+      this.#reconnect();
+    }
   }
 
-  #fail(reason: string): void {
-    if (this.#failure !== null) return;
-    this.#failure = reason;
+  /** Ends every transaction (those of a lost connection, or all at close): the unanswered ones fail with `reason`. */
+  #failAll(reason: string): void {
     const all = [...this.#pending.entries()];
     for (const [branch, p] of all) {
       this.#stop(branch, p);
@@ -279,6 +334,27 @@ export class SipChannel {
     if (this.#udp !== null && address !== null) this.#udp.send(bytes, port, address);
     else this.#stream?.write(bytes);
   }
+}
+
+/** A TCP or TLS connection to the endpoint, resolved once connected (TLS: handshake done). */
+function connectStream(options: SipChannelOptions): Promise<TcpSocket> {
+  return new Promise<TcpSocket>((resolve, reject) => {
+    const s =
+      options.transport === 'tls'
+        ? tlsConnect({
+            host: options.host,
+            port: options.port,
+            rejectUnauthorized: options.rejectUnauthorized ?? true,
+            ...(options.ca === undefined ? {} : { ca: options.ca }),
+            ...(options.servername === undefined ? {} : { servername: options.servername }),
+          })
+        : tcpConnect({ host: options.host, port: options.port });
+    s.once('error', reject);
+    s.once(options.transport === 'tls' ? 'secureConnect' : 'connect', () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+  });
 }
 
 const hostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
