@@ -191,6 +191,8 @@ interface Inbound {
   readonly reliability: 'required' | 'supported' | 'none';
   /** Our reliable 1xx (RFC 3262 §3), once one was sent. */
   reliable: ReliableProvisionalSender<ReliableItem> | null;
+  /** Reliable 1xx whose fate (PRACKed or not) the app has not learnt yet. */
+  readonly unsettled: Set<ReliableItem>;
 }
 
 /** @internal One reliable 1xx of ours (RFC 3262 §3), built once its RSeq is known. */
@@ -200,7 +202,7 @@ interface ReliableItem {
   /** Our offer in it (a delayed-offer INVITE): the answer comes in the PRACK (RFC 3262 §5). */
   readonly offer: PendingOffer | null;
   response: SipResponse | null;
-  /** Called once: PRACKed (true) or given up after 64·T1 (false). */
+  /** Called once: PRACKed (true), or not (false: given up after 64·T1, or the call ended first). */
   readonly settle: (acknowledged: boolean) => void;
 }
 
@@ -615,6 +617,7 @@ export class Call extends EventEmitter<CallEvents> {
       offerInOk: null,
       reliability: reliabilityOf(invite),
       reliable: null,
+      unsettled: new Set(),
     };
     call.#peerAllowsUpdate = allowsUpdate(invite);
     host.bindDialog(call, { callId: call.callId, localTag: toTag, remoteTag: invite.from?.tag ?? '' });
@@ -1123,6 +1126,8 @@ export class Call extends EventEmitter<CallEvents> {
         ...(this.#failureCause === undefined ? {} : { cause: this.#failureCause }),
       }),
     );
+    // RFC 3262: a reliable 1xx the call outlived was never PRACKed (`progress()` rejects with why the call ended).
+    for (const item of this.#inbound?.unsettled ?? []) this.#settle(this.#inbound!, item, false);
     const event: CallEndedEvent = {
       ...end,
       reasonHeader: this.#remoteReason,
@@ -1251,8 +1256,9 @@ export class Call extends EventEmitter<CallEvents> {
       if (negotiated !== null) this.#startMedia(negotiated);
       await new Promise<void>((resolve, reject) =>
         this.#sendReliable(inb, 183, sdp, offer, (acknowledged) => {
+          // Not PRACKed: the call ended (no PRACK within 64·T1 → 500 and CALL_TIMEOUT, or CANCEL, hangup...): reject with why.
           if (acknowledged) resolve();
-          else reject(new CallFailedError('CALL_TIMEOUT', 'no PRACK for our reliable 183 within 64*T1 (RFC 3262 §3): the INVITE was rejected with 500', { status: 500 }));
+          else this.#established.then(() => reject(new CallStateError('send early media', this.state)), reject);
         }),
       );
     })();
@@ -1276,6 +1282,7 @@ export class Call extends EventEmitter<CallEvents> {
       inviteCSeq: inb.invite.cseq?.seq ?? 0,
     }));
     const item: ReliableItem = { status, sdp, offer, response: null, settle };
+    inb.unsettled.add(item);
     this.#reliableOutputs(inb, sender.enqueue(item, sdp !== null, this.#host.scheduler.now()));
   }
 
@@ -1287,13 +1294,13 @@ export class Call extends EventEmitter<CallEvents> {
           this.#respondInvite(o.item.response);
           break;
         case 'acknowledged':
-          o.item.settle(true);
+          this.#settle(inb, o.item, true);
           break;
         case 'timeout':
           // RFC 3262 §3: "the UAS SHOULD reject the original request with a 5xx response".
           this.#log('warn', `no PRACK for our reliable ${o.item.status} (RSeq ${o.rseq}) within 64*T1`);
           this.#feedReject(500, 'timeout');
-          o.item.settle(false);
+          this.#settle(inb, o.item, false);
           break;
         default:
           assertNever(o, 'reliable provisional output');
@@ -1304,6 +1311,10 @@ export class Call extends EventEmitter<CallEvents> {
     const at = sender.nextDeadline;
     if (at === null) this.#host.scheduler.cancel(sender);
     else this.#host.scheduler.schedule(sender, at, () => this.#reliableOutputs(inb, sender.tick(this.#host.scheduler.now())));
+  }
+
+  #settle(inb: Inbound, item: ReliableItem, acknowledged: boolean): void {
+    if (inb.unsettled.delete(item)) item.settle(acknowledged);
   }
 
   /** A final response goes out (or the call ended): reliable 1xx are no longer resent. */
