@@ -1,10 +1,13 @@
 /**
  * RTP benchmarks, peers side by side in one run:
  *   1. pacer drift: RealtimePacer vs a plain setInterval(20), run concurrently (--duration, default 60 s)
+ *   1b. many pacers (--pacers, default 1000, for --pacer-seconds, default 5): RealtimePacers on the
+ *       shared timer wheel vs the same drift-free schedules each driven by its own setTimeout chain
+ *       (the design before issue 14): CPU, lateness, ticks delivered
  *   2. RTP echo loop on loopback: receive → send, plain and through real SRTP (unprotect → protect)
  *   3. RTP parse/serialize ops/s, ours vs werift-rtp
  *
- * Usage: tsx bench/rtp.bench.ts [--duration <seconds>] [--echo-seconds <seconds>]
+ * Usage: tsx bench/rtp.bench.ts [--duration <seconds>] [--echo-seconds <seconds>] [--pacers <n>] [--pacer-seconds <seconds>]
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +15,7 @@ import { RtpPacket as WeriftPacket } from 'werift-rtp';
 import {
   MediaSocket,
   PortAllocator,
+  PacerSchedule,
   RealtimePacer,
   marshalRtpTo,
   parseRtp,
@@ -30,6 +34,8 @@ function arg(name: string, fallback: number): number {
 }
 const DURATION_S = arg('duration', 60);
 const ECHO_S = arg('echo-seconds', 3);
+const PACERS = arg('pacers', 1000);
+const PACER_S = arg('pacer-seconds', 5);
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,6 +90,56 @@ async function pacerDrift(): Promise<void> {
     console.log(
       `| ${name} | ${r.ticks} | ${expected} | ${fmt(r.endOffset, 3)} | ${fmt(r.ppm, 1)} | ${fmt(r.median, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.firstTenth, 3)} | ${fmt(r.lastTenth, 3)} |`,
     );
+  }
+}
+
+/** `PACERS` 20 ms pacers for `PACER_S`: CPU share of this process, lateness of each tick behind its due time, ticks delivered. */
+async function manyPacers(kind: 'wheel' | 'chains'): Promise<{ cpu: number; late: number[]; ticks: number; expected: number }> {
+  const late: number[] = [];
+  let ticks = 0;
+  const onTick = (due: number): void => {
+    ticks++;
+    if ((ticks & 15) === 0) late.push(performance.now() - due);
+  };
+  const stops: Array<() => void> = [];
+  for (let i = 0; i < PACERS; i++) {
+    // Calls start at random moments: spread the pacers' phases over a period.
+    if (i % Math.ceil(PACERS / 40) === 0) await new Promise<void>((r) => setTimeout(r, 0.5));
+    if (kind === 'wheel') {
+      const pacer = new RealtimePacer({ periodMs: 20, onTick: (_n, due) => onTick(due) });
+      pacer.start();
+      stops.push(() => pacer.stop());
+    } else {
+      const schedule = new PacerSchedule(performance.now(), { periodMs: 20 });
+      let handle: ReturnType<typeof setTimeout> | undefined;
+      const run = (): void => {
+        const poll = schedule.poll(performance.now());
+        for (let k = 0; k < poll.ticks; k++) onTick(schedule.deadline(poll.firstTick + k));
+        handle = setTimeout(run, Math.max(0, poll.nextDeadlineMs - performance.now()));
+      };
+      run();
+      stops.push(() => clearTimeout(handle));
+    }
+  }
+  ticks = 0;
+  late.length = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise<void>((r) => setTimeout(r, PACER_S * 1000));
+  const used = process.cpuUsage(cpu0);
+  const wall = performance.now() - t0;
+  for (const stop of stops) stop();
+  return { cpu: (used.user + used.system) / 1000 / wall, late, ticks, expected: Math.round((PACERS * wall) / 20) };
+}
+
+async function pacerScaling(): Promise<void> {
+  console.log(`\n## ${PACERS} pacers of 20 ms for ${PACER_S} s each (one after the other, same process)`);
+  console.log('| driver | CPU (cores) | ticks delivered / due | lateness p50 ms | p99 ms |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const kind of ['wheel', 'chains'] as const) {
+    const r = await manyPacers(kind);
+    const name = kind === 'wheel' ? 'RealtimePacer (one shared timer wheel)' : 'a setTimeout chain per pacer (before)';
+    console.log(`| ${name} | ${fmt(r.cpu, 3)} | ${fmt(r.ticks)} / ${fmt(r.expected)} | ${fmt(median(r.late), 2)} | ${fmt(quantile(r.late, 0.99), 2)} |`);
   }
 }
 
@@ -179,6 +235,7 @@ function parseSerialize(): void {
 async function main(): Promise<void> {
   console.log(`# @trunkline/rtp-srtp RTP benchmark (node ${process.version}, ${new Date().toISOString()})`);
   await pacerDrift();
+  await pacerScaling();
   const plain = await echoLoop(undefined);
   const srtp = await echoLoop(srtpPair());
   console.log(`\n## RTP echo loop on loopback (${ECHO_S} s, 32 packets in flight, 172-byte packets)`);

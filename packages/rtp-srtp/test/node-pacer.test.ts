@@ -19,6 +19,10 @@ class VirtualTimers implements PacerTimers {
   clearTimeout(handle: unknown): void {
     this.#queue = this.#queue.filter((q) => q.id !== handle);
   }
+  /** Timeouts armed and not fired or cleared yet. */
+  get pending(): number {
+    return this.#queue.length;
+  }
   runUntil(end: number): void {
     for (;;) {
       this.#queue.sort((a, b) => a.at - b.at);
@@ -126,3 +130,89 @@ describe('real-time pacer driver (virtual timers)', () => {
     expect(pacer.running).toBe(false);
   });
 });
+
+describe('pacers share one timer wheel (issue 14: no timer chain per call)', () => {
+  it('a thousand pacers on arbitrary phases hold one timeout between them, and each stays anchored to its own phase', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const timers = new VirtualTimers(() => random()); // 0..1 ms late
+    const fired: Array<{ start: number; ticks: number[] }> = [];
+    const pacers: RealtimePacer[] = [];
+    let maxPending = 0;
+    for (let i = 0; i < 1000; i++) {
+      timers.runUntil(timers.now() + random() * 0.7); // staggered starts: fractional phases
+      const record = { start: timers.now(), ticks: [] as number[] };
+      fired.push(record);
+      const pacer = new RealtimePacer({
+        periodMs: 20,
+        timers,
+        onTick: (n) => {
+          maxPending = Math.max(maxPending, timers.pending);
+          record.ticks.push(timers.now() - (record.start + n * 20));
+        },
+      });
+      pacers.push(pacer);
+      pacer.start();
+      maxPending = Math.max(maxPending, timers.pending);
+    }
+    timers.runUntil(timers.now() + 2000);
+    expect(maxPending).toBe(1);
+    for (const r of fired) {
+      expect(r.ticks.length).toBeGreaterThanOrEqual(100);
+      for (const late of r.ticks) {
+        expect(late).toBeGreaterThanOrEqual(0);
+        expect(late).toBeLessThan(3 + 1e-9); // one slot (1 ms) + the 1 ms minimum delay + lateness < 1 ms
+      }
+    }
+    for (const p of pacers) p.stop();
+    expect(timers.pending).toBe(0); // nothing left armed once every pacer stopped
+  });
+
+  it('a tick may stop another pacer due in the same slot, or stop and restart its own pacer; neither runs twice', () => {
+    const timers = new VirtualTimers(() => 0);
+    const counts = [0, 0, 0];
+    const pacers: RealtimePacer[] = [];
+    for (let i = 0; i < 3; i++) {
+      pacers.push(
+        new RealtimePacer({
+          periodMs: 20,
+          timers,
+          onTick: () => {
+            counts[i]!++;
+            if (i === 0 && counts[0] === 3) {
+              pacers[1]!.stop();
+              pacers[2]!.stop();
+            }
+            if (i === 2 && counts[2] === 2) {
+              pacers[2]!.stop();
+              pacers[2]!.start(); // a fresh schedule, tick 0 again at once
+            }
+          },
+        }),
+      );
+    }
+    for (const p of pacers) p.start();
+    timers.runUntil(200);
+    // Pacer 0 ran ticks 0..9 (tick 10, due at 200 ms, is polled in the slot that ends at 201 ms);
+    // 1 and 2 were stopped by pacer 0's third tick (at 40 ms), before or after their own.
+    expect(counts[0]).toBe(10);
+    expect(counts[1]).toBeLessThanOrEqual(3);
+    expect(counts[2]).toBeLessThanOrEqual(4);
+    expect(pacers[1]!.running).toBe(false);
+    expect(pacers[2]!.running).toBe(false);
+    pacers[0]!.stop();
+    expect(timers.pending).toBe(0);
+  });
+
+  it('a period longer than the wheel span (256 ms) waits its rounds and stays drift-free', () => {
+    const timers = new VirtualTimers(() => 0.5);
+    const at: number[] = [];
+    const pacer = new RealtimePacer({ periodMs: 700, timers, onTick: (n) => at.push(timers.now() - n * 700) });
+    pacer.start();
+    timers.runUntil(10_000);
+    pacer.stop();
+    expect(at).toHaveLength(15);
+    for (const late of at) expect(late).toBeLessThan(2.5 + 1e-9);
+  });
+});
+

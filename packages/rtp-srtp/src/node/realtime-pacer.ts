@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { PacerSchedule, type PacerScheduleOptions } from '../media/pacer-schedule.js';
+import { PacerWheelEntry, wheelFor, type PacerWheel } from './pacer-wheel.js';
 
 /** Timer functions, injectable so the driver itself can run on a virtual clock in tests. */
 export interface PacerTimers {
@@ -28,14 +29,18 @@ const realTimers: PacerTimers = {
 };
 
 /**
- * Thin real-time driver for {@link PacerSchedule}: one timeout at a time, each armed for the next
- * absolute deadline on the monotonic clock, so timer lateness never accumulates.
+ * Thin real-time driver for {@link PacerSchedule}: each poll is scheduled for the next absolute
+ * deadline on the monotonic clock, so timer lateness never accumulates. Pacers do not own timers:
+ * every pacer on the same timer source shares one wheel and its single timeout (a thousand calls
+ * are one timer, not a thousand chains of them), and a pacer is polled at most one millisecond
+ * after its deadline plus the timer's own lateness.
  */
 export class RealtimePacer {
   readonly #options: RealtimePacerOptions;
   readonly #timers: PacerTimers;
+  readonly #wheel: PacerWheel;
   #schedule: PacerSchedule | undefined;
-  #handle: unknown;
+  #entry: PacerWheelEntry | undefined;
   #running = false;
 
   /** @param options - see {@link RealtimePacerOptions} */
@@ -43,6 +48,7 @@ export class RealtimePacer {
     if (typeof options.onTick !== 'function') throw new TypeError('onTick must be a function');
     this.#options = options;
     this.#timers = options.timers ?? realTimers;
+    this.#wheel = wheelFor(this.#timers);
   }
 
   /** Whether the pacer is running. */
@@ -64,22 +70,25 @@ export class RealtimePacer {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#schedule = new PacerSchedule(this.#timers.now(), this.#options);
-    this.#run();
+    const now = this.#timers.now();
+    this.#schedule = new PacerSchedule(now, this.#options);
+    const entry = new PacerWheelEntry(this.#run);
+    this.#entry = entry;
+    this.#run(now, entry);
   }
 
   /** Stops ticking. Idempotent. */
   stop(): void {
     this.#running = false;
-    if (this.#handle !== undefined) this.#timers.clearTimeout(this.#handle);
-    this.#handle = undefined;
+    if (this.#entry !== undefined) this.#wheel.cancel(this.#entry);
+    this.#entry = undefined;
   }
 
-  #run = (): void => {
-    this.#handle = undefined;
+  /** Runs the ticks due at `now`, then waits on the wheel for the next deadline. */
+  #run = (now: number, entry: PacerWheelEntry | undefined = this.#entry): void => {
     const schedule = this.#schedule;
-    if (!this.#running || schedule === undefined) return;
-    const poll = schedule.poll(this.#timers.now());
+    if (!this.#running || schedule === undefined || entry === undefined || entry !== this.#entry) return;
+    const poll = schedule.poll(now);
     for (let i = 0; i < poll.ticks && this.#running; i++) {
       const n = poll.firstTick + i;
       try {
@@ -88,8 +97,8 @@ export class RealtimePacer {
         this.#options.onError?.(error);
       }
     }
-    if (!this.#running) return;
-    const delay = Math.max(0, poll.nextDeadlineMs - this.#timers.now());
-    this.#handle = this.#timers.setTimeout(this.#run, delay);
+    // Stopped (and perhaps started again, with a new entry) by its own tick: this entry is done.
+    if (!this.#running || entry !== this.#entry) return;
+    this.#wheel.schedule(entry, poll.nextDeadlineMs);
   };
 }
