@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { DtmfDetector, Framer, Resampler } from '@trunkline/codecs';
+import { DtmfDetector, Framer, OpusError, Resampler, loadOpus } from '@trunkline/codecs';
 import {
   JitterBuffer,
   MediaSocket,
@@ -25,7 +25,7 @@ import {
 import type { MediaDirection, NegotiatedMedia } from '@trunkline/sdp';
 import { CallAudio, type AppSampleRate, type CallAudioFrame } from './call-audio.js';
 import { CallMediaError } from './errors.js';
-import { createMediaCodec, RTP_CLOCK_RATE, type MediaCodec } from './media-codec.js';
+import { createMediaCodec, G711_CLOCK_RATE, type MediaCodec } from './media-codec.js';
 import type { MediaMetrics, OneWayAudio } from './media-metrics.js';
 import { PlayoutQueue } from './playout-queue.js';
 import { ReadBuffer } from './read-buffer.js';
@@ -36,6 +36,12 @@ import { SrtpKeying } from './srtp-keying.js';
 export interface CallMediaOptions {
   /** Shared per user agent: hands out the RTP/RTCP port pair. */
   readonly ports: PortAllocator;
+  /**
+   * The codecs this call may negotiate (as in `@trunkline/sdp`'s `AUDIO_CODECS`). With `OPUS` among
+   * them, {@link CallMedia.open} first awaits `loadOpus()` (libopus WebAssembly, once per process),
+   * so the codec can start synchronously when negotiated. Default: none needing a load.
+   */
+  readonly codecs?: readonly string[];
   /** Rate of the PCM the app reads and writes. Default 8000. */
   readonly sampleRate?: AppSampleRate;
   /** Playout queue bound: ms of audio the app may queue ahead. Default 2000 (holds a TTS burst). */
@@ -101,6 +107,8 @@ export interface CallMediaEvents {
 const DEFAULT_DTMF_MS = 100;
 /** Concealment repeats the last frame this many times, fading, then plays silence. */
 const PLC_REPEATS = 2;
+/** Packets remembered by sequence number for FEC lookups: more than any jitter buffer holds at 20 ms. */
+const RECENT = 64;
 
 const realTimers: PacerTimers = {
   now: () => performance.now(),
@@ -159,7 +167,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   readonly #queue: PlayoutQueue;
   readonly #frames: ReadBuffer<CallAudioFrame>;
   readonly #seq = new RtpSequencer();
-  readonly #stats = new StreamStats({ clockRate: RTP_CLOCK_RATE });
+  /** Receive statistics; replaced at the first negotiation by one at the codec's RTP clock. */
+  #stats = new StreamStats({ clockRate: G711_CLOCK_RATE });
   readonly #dtmfIn = new TelephoneEventReceiver();
   readonly #inband: DtmfDetector | undefined;
   /** Rate of the send queue: 16 kHz when the app's rate can carry wideband audio, else 8 kHz. */
@@ -179,7 +188,9 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   #media: NegotiatedMedia | undefined;
   #codec: MediaCodec | undefined;
   #previousCodec: MediaCodec | undefined;
-  /** RTP clock units per frame (ptime × 8000 / 1000). */
+  /** The last packets given to the jitter buffer by sequence number (mod {@link RECENT}), for FEC. */
+  readonly #recent: (RtpPacket | undefined)[] = new Array<RtpPacket | undefined>(RECENT);
+  /** RTP clock units per frame (ptime × clock rate / 1000). */
   #frameSamples = 0;
   /** One frame at the queue rate. */
   #sendFrame = new Int16Array(0);
@@ -213,6 +224,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   #concealRun = 0;
   #concealPending = false;
   #concealed = 0;
+  #fecFrames = 0;
   #dropUnprotect = 0;
   #dropParse = 0;
   #dropPayloadType = 0;
@@ -221,13 +233,15 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   #closing: Promise<void> | undefined;
   /** Reflect mode (see {@link CallMedia.reflect}) and its timestamp offset (ours − peer's), fixed per peer SSRC. */
   #reflect = false;
-  #reflectCodec: MediaCodec | undefined;
+  /** A second instance of the codec for packets the playout path does not own: reflected ones, or ours for the recording tap. */
+  #sideCodec: MediaCodec | undefined;
   #reflectSsrc: number | undefined;
   #reflectOffset = 0;
 
   /** Allocates the port pair; nothing is sent or accepted until {@link start}. */
   static async open(options: CallMediaOptions): Promise<CallMedia> {
     validate(options);
+    if (options.codecs?.some((c) => c.toUpperCase() === 'OPUS') === true) await loadOpus();
     const timers = options.timers ?? realTimers;
     const keying = new SrtpKeying(
       options.previousKeyGraceMs === undefined ? { now: () => timers.now() } : { now: () => timers.now(), previousKeyGraceMs: options.previousKeyGraceMs },
@@ -256,6 +270,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       sampleRate: this.#queueRate,
       maxQueuedMs: options.maxQueuedMs ?? 2000,
       onMark: (name, cleared) => this.#emitSafe('mark', { name, cleared }),
+      // Barge-in: the queue→codec filter must not replay the cleared audio's last samples.
+      onClear: () => this.#toCodec?.reset(),
     });
     this.#frames = new ReadBuffer({ capacity: options.maxReadFrames ?? 50 });
     this.audio = new CallAudio({ sampleRate: this.#rate, queueRate: this.#queueRate, queue: this.#queue, frames: this.#frames });
@@ -285,7 +301,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
    * Starts sending and receiving as negotiated by the first offer/answer, keying SRTP. Calling it
    * again is the same as {@link update}; after close() it does nothing.
    *
-   * @throws CallMediaError `MEDIA_UNSUPPORTED_CODEC` (status hint 488) for a codec other than PCMU, PCMA or G722 at clock 8000
+   * @throws CallMediaError `MEDIA_UNSUPPORTED_CODEC` (status hint 488) for a codec other than PCMU, PCMA or G722 at clock 8000,
+   *   or Opus without `OPUS` in the options' `codecs`
    * @throws TypeError for an impossible `media.ptime`
    */
   start(media: NegotiatedMedia): void {
@@ -306,7 +323,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       current !== undefined && current.payloadType === media.codec.payloadType && current.name === media.codec.name.toUpperCase()
         ? current
         : createMediaCodec(media.codec);
-    if (!Number.isInteger(media.ptime) || media.ptime < 10 || media.ptime > 200 || (media.ptime * RTP_CLOCK_RATE) % 1000 !== 0) {
+    if (!Number.isInteger(media.ptime) || media.ptime < 10 || media.ptime > 200 || (media.ptime * codec.clockRate) % 1000 !== 0) {
       throw new TypeError(`media.ptime ${media.ptime} must be a whole number of ms in 10..200`);
     }
     const previous = this.#media;
@@ -321,10 +338,14 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       this.#socket.setRemote(media.remoteRtp, media.remoteRtcp);
     }
 
-    if (this.#codec !== undefined && this.#codec.payloadType !== codec.payloadType) this.#previousCodec = this.#codec;
+    if (current !== undefined && current !== codec) {
+      this.#previousCodec?.close?.();
+      this.#previousCodec = current;
+    }
     this.#codec = codec;
     this.#packet.payloadType = codec.payloadType;
     const rateChanged = current === undefined || current.audioRate !== codec.audioRate;
+    const clockChanged = current !== undefined && current.clockRate !== codec.clockRate;
     if (rateChanged) this.#setAudioRate(codec.audioRate);
 
     const wasReceiving = this.#canReceive;
@@ -339,15 +360,18 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     this.#media = media;
     if (previous === undefined) {
       this.#oneWay = new OneWayAudioDetector(now, { thresholdMs: this.#oneWayMs });
+      // RFC 3550 §6.4.1: interarrival jitter and SR timestamps in units of the codec's RTP clock.
+      this.#stats = new StreamStats({ clockRate: codec.clockRate });
       // RFC 3550 §6: RTCP SR/RR through the same socket (so SRTCP when keyed, rtcp-mux when agreed).
       const rtcp = new RtcpSession({
-        socket: this.#socket, stats: this.#stats, localSsrc: this.#seq.ssrc, cname: this.#cname, clockRate: RTP_CLOCK_RATE, timers: this.#timers,
+        socket: this.#socket, stats: this.#stats, localSsrc: this.#seq.ssrc, cname: this.#cname, clockRate: codec.clockRate, timers: this.#timers,
         scheduler: { minIntervalMs: this.#rtcpMinIntervalMs },
       });
       rtcp.on('error', (e) => this.#emitSafe('error', e));
     }
     // The pacer starts (tick 0 at once) after the RTCP session listens, so every packet is counted.
-    if (previous === undefined || previous.ptime !== media.ptime) this.#setPtime(media.ptime);
+    // A new RTP clock (PCMU → Opus) re-frames like a new ptime: frame units and the jitter buffer change.
+    if (previous === undefined || previous.ptime !== media.ptime || clockChanged) this.#setPtime(media.ptime);
     else if (rateChanged) this.#sizeBuffers();
   }
 
@@ -377,7 +401,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       };
       const request: DtmfRequest = {
         digits: [...digits.toUpperCase()],
-        toneSamples: (durationMs * RTP_CLOCK_RATE) / 1000,
+        toneSamples: (durationMs * this.#clockRate) / 1000,
         resolve,
         reject,
         cleanup: () => signal?.removeEventListener('abort', onAbort),
@@ -429,6 +453,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       mos: s.packetsReceived > 0 ? s.mos : null,
       oneWayAudio: this.#oneWayAudio(),
       concealedFrames: this.#concealed,
+      fecFrames: this.#fecFrames,
       droppedReadFrames: this.#frames.dropped,
       playoutDelayMs: j?.targetDelayMs ?? 0,
       drops: {
@@ -457,6 +482,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     this.#failDtmf(new CallMediaError('MEDIA_CLOSED', 'the call media closed'));
     this.#queue.close();
     this.#frames.close();
+    for (const codec of new Set([this.#codec, this.#previousCodec, this.#sideCodec])) codec?.close?.();
     // Closing the socket closes the RTCP session first, which sends the BYE.
     this.#closing = this.#socket.close().finally(() => {
       this.#socket.removeAllListeners();
@@ -469,8 +495,13 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     await this.close();
   }
 
+  /** The RTP clock of the current codec (8000 before negotiation). */
+  get #clockRate(): number {
+    return this.#codec?.clockRate ?? G711_CLOCK_RATE;
+  }
+
   #setPtime(ptime: number): void {
-    const n = (ptime * RTP_CLOCK_RATE) / 1000;
+    const n = (ptime * this.#clockRate) / 1000;
     this.#seq.skip(this.#owed * this.#frameSamples); // slots held under the old ptime become a gap
     this.#owed = 0;
     this.#frameSamples = n;
@@ -484,7 +515,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
         dropped: this.#jitterPrev.dropped + j.overflow + j.accelerated + j.flushed + j.buffered,
       };
     }
-    this.#jitter = new JitterBuffer<RtpPacket>({ ...this.#jitterOptions, frameMs: ptime, clockRate: RTP_CLOCK_RATE });
+    this.#jitter = new JitterBuffer<RtpPacket>({ ...this.#jitterOptions, frameMs: ptime, clockRate: this.#clockRate });
+    this.#recent.fill(undefined);
     // A digit in flight is cut by a ptime change (its events were planned for the old one).
     this.#dtmfOut = undefined;
     this.#finishDigit();
@@ -506,13 +538,13 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     this.#toDetector = this.#inband === undefined || audioRate === DTMF_DETECTOR_RATE ? undefined : new Resampler({ fromRate: audioRate, toRate: DTMF_DETECTOR_RATE });
   }
 
-  /** Frame buffers for the current ptime and codec: one RTP payload octet per clock unit for every codec we run. */
+  /** Frame buffers for the current ptime and codec. */
   #sizeBuffers(): void {
     const n = this.#frameSamples;
     const codecSamples = this.#codec?.audioSamples(n) ?? n;
-    this.#sendFrame = new Int16Array((n * this.#queueRate) / RTP_CLOCK_RATE);
+    this.#sendFrame = new Int16Array((n * this.#queueRate) / this.#clockRate);
     this.#codecFrame = new Int16Array(codecSamples);
-    this.#sendPayload = new Uint8Array(n);
+    this.#sendPayload = new Uint8Array(this.#codec?.maxPayloadBytes(n) ?? n);
     this.#outDecoded = new Int16Array(codecSamples);
     this.#outUpBuffer = new Int16Array(this.#outUp?.maxOutputLength(codecSamples) ?? 0);
   }
@@ -608,7 +640,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     this.#talkspurt = true;
     this.#socket.sendRtp(p);
     this.#oneWay?.onSent(now, audible ? meanSquare(frame) : true);
-    if (this.#record !== undefined) this.#tap('out', this.#outUp!.process(codec.decode(payload, this.#outDecoded), this.#outUpBuffer));
+    // Decoded by a second instance: a stateful decoder (G.722, Opus) must only see the peer's stream.
+    if (this.#record !== undefined) this.#tap('out', this.#outUp!.process(this.#side().decode(payload, this.#outDecoded), this.#outUpBuffer));
   }
 
   /** RFC 4733 §2.5.1: sends this tick's event packets in place of audio; true when it did. */
@@ -622,7 +655,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       if (next !== undefined && digit !== undefined) {
         if (tx === undefined || this.#dtmfTone !== next.toneSamples) {
           // One sender per tone length; it also keeps the pause between consecutive digits.
-          tx = new TelephoneEventSender({ samplesPerTick: this.#frameSamples, toneSamples: next.toneSamples, gapSamples: (this.#dtmfGapMs * RTP_CLOCK_RATE) / 1000 });
+          tx = new TelephoneEventSender({ samplesPerTick: this.#frameSamples, toneSamples: next.toneSamples, gapSamples: (this.#dtmfGapMs * this.#clockRate) / 1000 });
           this.#dtmfOut = tx;
           this.#dtmfTone = next.toneSamples;
         }
@@ -680,9 +713,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
         this.#concealRun = 0;
         this.#oneWay?.onReceived(now, meanSquare(pcm));
       } else {
-        pcm = this.#conceal();
-        this.#concealed++;
-        this.#concealPending = true;
+        pcm = this.#recover(out.reason, out.sequence);
       }
       this.#deliver(pcm);
     }
@@ -693,16 +724,53 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     const codec = packet.payloadType === current.payloadType ? current : this.#previousCodec!;
     // A late packet of a previous codec with another audio rate would play at the wrong speed: conceal it.
     if (codec.audioRate !== current.audioRate) return this.#conceal();
-    const n = codec.decodedLength(packet.payload.length);
-    if (this.#decoded.length !== n) this.#decoded = new Int16Array(n);
-    return codec.decode(packet.payload, this.#decoded);
+    try {
+      const n = codec.decodedLength(packet.payload);
+      if (this.#decoded.length !== n) this.#decoded = new Int16Array(n);
+      return codec.decode(packet.payload, this.#decoded);
+    } catch (e) {
+      // An Opus payload libopus rejects (untrusted bytes): counted as unparsable and concealed.
+      if (!(e instanceof OpusError)) throw e;
+      this.#dropParse++;
+      return this.#conceal();
+    }
   }
 
-  /** Packet-loss concealment: the last frame repeated at half, then quarter level, then silence. */
+  /**
+   * A slot without a packet. RFC 7587 §3.3 / RFC 6716 §4.2.4: when the packet after it is already
+   * buffered (the jitter buffer says `lost`) and carries in-band FEC, the frame is rebuilt from it;
+   * otherwise it is concealed (counted in `concealedFrames`, flagged on the app's frame).
+   */
+  #recover(reason: 'lost' | 'underrun', sequence: number): Int16Array {
+    const codec = this.#codec!;
+    const recovery = codec.recovery;
+    // The jitter buffer's extended numbers keep the 16-bit RTP sequence number in their low bits.
+    const nextSeq = (sequence + 1) & 0xffff;
+    const next = reason === 'lost' ? this.#recent[nextSeq % RECENT] : undefined;
+    if (recovery !== undefined && next?.sequenceNumber === nextSeq && next.payloadType === codec.payloadType && recovery.hasFec(next.payload)) {
+      const n = codec.audioSamples(this.#frameSamples);
+      if (this.#decoded.length !== n) this.#decoded = new Int16Array(n);
+      try {
+        const pcm = recovery.decodeFec(next.payload, this.#decoded, n);
+        this.#fecFrames++;
+        this.#concealRun = 0;
+        return pcm;
+      } catch (e) {
+        if (!(e instanceof OpusError)) throw e; // a corrupt FEC packet: concealed below
+      }
+    }
+    this.#concealed++;
+    this.#concealPending = true;
+    return this.#conceal();
+  }
+
+  /** Packet-loss concealment: the codec's own (Opus PLC), else the last frame repeated at half, then quarter level, then silence. */
   #conceal(): Int16Array {
-    const n = this.#codec!.audioSamples(this.#frameSamples);
+    const codec = this.#codec!;
+    const n = codec.audioSamples(this.#frameSamples);
     if (this.#decoded.length !== n) this.#decoded = new Int16Array(n);
     const pcm = this.#decoded;
+    if (codec.recovery !== undefined) return codec.recovery.conceal(pcm, n);
     if (this.#concealRun++ >= PLC_REPEATS) pcm.fill(0);
     else for (let i = 0; i < n; i++) pcm[i] = pcm[i]! >> 1;
     return pcm;
@@ -730,7 +798,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     if (this.#lastEventAt !== undefined && now - this.#lastEventAt > 1000) {
       this.#lastEventAt = undefined;
       const e = this.#dtmfIn.flush();
-      if (e?.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / RTP_CLOCK_RATE, source: 'rfc4733' });
+      if (e?.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / this.#clockRate, source: 'rfc4733' });
     }
     if (this.#mediaTimeoutMs > 0 && this.#canReceive && !this.#timedOut && now - this.#lastRtpAt >= this.#mediaTimeoutMs) {
       this.#timedOut = true;
@@ -759,7 +827,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       }
       // RFC 4733 §2.5.2: packets of one event share its timestamp; one report per event.
       for (const e of this.#dtmfIn.receive(packet, event)) {
-        if (e.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / RTP_CLOCK_RATE, source: 'rfc4733' });
+        if (e.digit !== undefined) this.#emitSafe('dtmf', { digit: e.digit, durationMs: (e.durationSamples * 1000) / this.#clockRate, source: 'rfc4733' });
       }
       return;
     }
@@ -767,7 +835,10 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       this.#dropPayloadType++;
       return;
     }
-    if (this.#canReceive && !this.#reflect) this.#jitter?.push(packet, now);
+    if (this.#canReceive && !this.#reflect && this.#jitter !== undefined) {
+      this.#jitter.push(packet, now);
+      this.#recent[packet.sequenceNumber % RECENT] = packet;
+    }
   };
 
   /** Sends `packet` back at once (reflect mode): only our codec's and telephone-event payload types. */
@@ -792,15 +863,12 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     this.#socket.sendRtp(p);
     p.payloadType = codec.payloadType;
     if (audio) {
-      this.#seq.skip(Math.max(0, (h.timestamp + packet.payload.length - this.#seq.nextTimestamp) | 0));
-      if (codec.decodedLength(packet.payload.length) !== this.#outDecoded.length) {
-        // Another ptime than ours: sent as it came, counted audible, not recorded.
+      const pcm = this.#reflectedAudio(codec, packet.payload, h.timestamp);
+      if (pcm === undefined) {
+        // Another ptime than ours, or a payload we cannot decode: sent as it came, counted audible, not recorded.
         this.#oneWay?.onReceived(now, false);
         this.#oneWay?.onSent(now, false);
       } else {
-        // A decoder of its own: a stateful codec (G.722) must not see the playout path's packets twice.
-        if (this.#reflectCodec?.payloadType !== codec.payloadType || this.#reflectCodec.name !== codec.name) this.#reflectCodec = createMediaCodec(media.codec);
-        const pcm = this.#reflectCodec.decode(packet.payload, this.#outDecoded);
         const energy = meanSquare(pcm);
         this.#oneWay?.onReceived(now, energy);
         this.#oneWay?.onSent(now, energy);
@@ -813,6 +881,31 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
         }
       }
     }
+  }
+
+  /**
+   * Advances our media clock past a reflected payload and decodes it with the side instance (a
+   * stateful decoder must not see the playout path's packets twice); undefined when it is not one
+   * of our frames.
+   */
+  #reflectedAudio(codec: MediaCodec, payload: Uint8Array, timestamp: number): Int16Array | undefined {
+    try {
+      this.#seq.skip(Math.max(0, (timestamp + codec.rtpUnits(payload) - this.#seq.nextTimestamp) | 0));
+      return codec.decodedLength(payload) === this.#outDecoded.length ? this.#side().decode(payload, this.#outDecoded) : undefined;
+    } catch (e) {
+      if (!(e instanceof OpusError)) throw e;
+      return undefined;
+    }
+  }
+
+  /** The side instance of the current codec (see `#sideCodec`), created on first use. */
+  #side(): MediaCodec {
+    const codec = this.#codec!;
+    if (this.#sideCodec?.payloadType !== codec.payloadType || this.#sideCodec.name !== codec.name) {
+      this.#sideCodec?.close?.();
+      this.#sideCodec = createMediaCodec(this.#media!.codec);
+    }
+    return this.#sideCodec;
   }
 
   #onDropped = (reason: MediaDropReason): void => {

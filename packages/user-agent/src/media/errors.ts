@@ -8,7 +8,7 @@ export type CallMediaErrorCode =
   | 'MEDIA_NOT_STARTED'
   /** RFC 4733 digits were requested but the peer did not agree to telephone-event. */
   | 'MEDIA_DTMF_NOT_NEGOTIATED'
-  /** The negotiated codec cannot be encoded here (only PCMU/PCMA at 8000 Hz are). */
+  /** The negotiated codec cannot be encoded here (PCMU/PCMA/G722 at 8000 Hz and Opus are). */
   | 'MEDIA_UNSUPPORTED_CODEC';
 
 /** A media failure with a stable `code` (see {@link CallMediaErrorCode}). */

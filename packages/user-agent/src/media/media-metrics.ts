@@ -29,7 +29,7 @@ export interface MediaDrops {
 
 /** Live quality figures of one call's media (`call.metrics`). */
 export interface MediaMetrics {
-  /** Negotiated codec name (`PCMU`, `PCMA`, `G722`), null before negotiation. */
+  /** Negotiated codec name (`PCMU`, `PCMA`, `G722`, `OPUS`), null before negotiation. */
   readonly codec: string | null;
   /** Its RTP payload type. */
   readonly payloadType: number | null;
@@ -57,8 +57,10 @@ export interface MediaMetrics {
   readonly mos: number | null;
   /** One-way-audio verdict. */
   readonly oneWayAudio: OneWayAudio;
-  /** Frames played out concealed (lost, late or missing packets). */
+  /** Frames played out concealed (lost, late or missing packets): repetition, or Opus's PLC. */
   readonly concealedFrames: number;
+  /** Lost Opus frames rebuilt from the next packet's in-band FEC (RFC 7587 §3.3); not in `concealedFrames`. */
+  readonly fecFrames: number;
   /** Frames dropped because the app read too slowly (also in `drops.readFrames`). */
   readonly droppedReadFrames: number;
   /** Current jitter-buffer target delay, ms. */

@@ -13,6 +13,8 @@ export interface PlayoutQueueOptions {
    * clear() or close() dropped audio before it.
    */
   readonly onMark?: (name: string, cleared: boolean) => void;
+  /** Called by every `clear()` (barge-in), after the queue is empty: filters fed from the queue reset here. */
+  readonly onClear?: () => void;
 }
 
 interface Mark {
@@ -33,6 +35,7 @@ export class PlayoutQueue {
   readonly #rate: number;
   readonly #maxSamples: number;
   readonly #onMark: ((name: string, cleared: boolean) => void) | undefined;
+  readonly #onClear: (() => void) | undefined;
   readonly #chunks: Int16Array[] = [];
   #offset = 0;
   #written = 0;
@@ -49,6 +52,7 @@ export class PlayoutQueue {
     this.#rate = options.sampleRate;
     this.#maxSamples = (options.maxQueuedMs * options.sampleRate) / 1000;
     this.#onMark = options.onMark;
+    this.#onClear = options.onClear;
   }
 
   /** Samples queued and not yet taken. */
@@ -140,6 +144,7 @@ export class PlayoutQueue {
     const marks = this.#marks;
     this.#marks = [];
     // State is committed before any callback runs, so a callback may write or mark again.
+    this.#onClear?.();
     for (const m of marks) this.#onMark?.(m.name, m.at > reached);
     this.#wake();
   }

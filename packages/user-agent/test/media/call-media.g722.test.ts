@@ -123,7 +123,7 @@ describe('RFC 3551 §4.5.2 G722 in CallMedia', () => {
 
   it('G722 frames: 20 ms is 320 samples at 16 kHz, 160 octets, 160 RTP clock units', () => {
     const codec = createMediaCodec({ name: 'G722', payloadType: 9, clockRate: 8000, channels: 1 });
-    expect([codec.audioRate, codec.clockRate, codec.audioSamples(160), codec.decodedLength(160)]).toEqual([16000, 8000, 320, 320]);
+    expect([codec.audioRate, codec.clockRate, codec.audioSamples(160), codec.decodedLength(new Uint8Array(160))]).toEqual([16000, 8000, 320, 320]);
     expect(codec.encode(new Int16Array(320), new Uint8Array(160)).length).toBe(160);
   });
 });
