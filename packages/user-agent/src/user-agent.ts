@@ -834,6 +834,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     const m = this.#options.media;
     const media = await CallMedia.open({
       ports: this.#ports,
+      codecs: m.codecs, // with OPUS among them, libopus is loaded (once per process) before the SDP is built
       sampleRate: m.sampleRate,
       maxQueuedMs: m.maxQueuedMs,
       maxReadFrames: m.maxReadFrames,
