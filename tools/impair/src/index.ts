@@ -34,3 +34,4 @@ export { SipImpairmentProxy, type SipImpairmentProxyOptions, type DirectionalImp
 export { classifyMediaDatagram, type MediaDatagramKind } from './media-datagram.js';
 export { readSdpEndpoints, rewriteSdpEndpoints, type SdpMediaEndpoint } from './sdp-endpoints.js';
 export { rewriteSipForRelay, contactUri, uriNames, type SipRelayRewrite } from './sip-alg.js';
+export { TcpRelay, type TcpRelayOptions } from './tcp-relay.js';
