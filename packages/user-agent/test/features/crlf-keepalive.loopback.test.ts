@@ -5,10 +5,10 @@
  * that does not makes the user agent close it and emit `flowFailed`.
  * Real time (the transport's timers), with a short interval and wide margins.
  */
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowFailure, UserAgent } from '../../src/index.js';
 import { testAgent } from '../support/ua.js';
+import { rawTcpServer } from './support/tcp-server.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -20,9 +20,7 @@ async function crlfServer(pong: boolean): Promise<{ port: number; pings: number[
   const pings: number[] = [];
   let closedResolve!: () => void;
   const closed = new Promise<void>((resolve) => (closedResolve = resolve));
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
+  const server = await rawTcpServer((socket) => {
     let text = '';
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
@@ -34,23 +32,10 @@ async function crlfServer(pong: boolean): Promise<{ port: number; pings: number[
         if (pong) socket.write('\r\n');
       }
     });
-    socket.on('close', () => {
-      sockets.delete(socket);
-      closedResolve();
-    });
-    socket.on('error', () => undefined);
+    socket.on('close', () => closedResolve());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return { port: address.port, pings, closed };
+  cleanup.push(() => server.close());
+  return { port: server.port, pings, closed };
 }
 
 /** A user agent with a TCP listener and CRLF keep-alives, probing `port` over TCP so it opens a flow there. */

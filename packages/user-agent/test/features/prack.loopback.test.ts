@@ -5,10 +5,9 @@
  */
 import { createRequest, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Call, CallEndedEvent, UserAgent } from '../../src/index.js';
+import type { CallEndedEvent, UserAgent } from '../../src/index.js';
 import { rawPeer, type RawPeer } from '../support/raw-peer.js';
-import { uriOf } from '../support/ua.js';
-import { loudness, requests, responses, sdpOf, tone, tracedAgent, until } from './support/pair.js';
+import { earlyMediaCall, requests, responses, sdpOf, tracedAgent, until } from './support/pair.js';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -17,36 +16,11 @@ afterEach(async () => {
 
 const SDP_OFFER = ['v=0', 'o=raw 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
 
-/** The callee plays a 600 ms prompt as early media, then answers; resolves when the prompt was sent. */
-function promptThenAnswer(ua: UserAgent): { readonly answeredAt: () => number } {
-  let answeredAt = Infinity;
-  ua.on('call', async (call) => {
-    await call.progress();
-    void call.audio.write(tone(call, 600));
-    const played = new Promise((resolve) => call.once('mark', resolve));
-    call.audio.mark('prompt');
-    await played;
-    answeredAt = performance.now();
-    await call.answer();
-  });
-  return { answeredAt: () => answeredAt };
-}
-
 describe('RFC 3262 between two user agents', () => {
   it('§3/§4/§7: Supported: 100rel on the INVITE; the 183 goes reliably (Require, RSeq); PRACK with RAck; 200 to the PRACK before the 200 to the INVITE; audio before the answer', async () => {
-    const caller = await tracedAgent();
-    cleanup.push(() => caller.ua.close());
-    const callee = await tracedAgent();
-    cleanup.push(() => callee.ua.close());
-    const { answeredAt } = promptThenAnswer(callee.ua);
-    let heard: Promise<{ level: number; at: number }> | null = null;
-    const onEarlyMedia = (call: Call): void => {
-      heard = loudness(call, 1500).then((level) => ({ level, at: performance.now() }));
-    };
-    const call = await caller.ua.invite(uriOf(callee.ua), { onEarlyMedia });
-    const { level, at } = await heard!;
-    expect(level).toBeGreaterThanOrEqual(4000);
-    expect(at).toBeLessThan(answeredAt());
+    const { caller, callee, call, heardLevel, heardBeforeAnswer } = await earlyMediaCall(cleanup, false);
+    expect(heardLevel).toBeGreaterThanOrEqual(4000);
+    expect(heardBeforeAnswer).toBe(true);
 
     const [invite] = requests(caller.sent, 'INVITE');
     expect(invite!.headers.getAll('Supported').join(',')).toContain('100rel');
@@ -76,19 +50,9 @@ describe('RFC 3262 between two user agents', () => {
   }, 10_000);
 
   it('§5 delayed offer: a no-SDP INVITE gets our offer in the reliable 183, the answer comes in the PRACK, early audio flows; the ACK carries no SDP', async () => {
-    const caller = await tracedAgent();
-    cleanup.push(() => caller.ua.close());
-    const callee = await tracedAgent();
-    cleanup.push(() => callee.ua.close());
-    const { answeredAt } = promptThenAnswer(callee.ua);
-    let heard: Promise<{ level: number; at: number }> | null = null;
-    const onEarlyMedia = (call: Call): void => {
-      heard = loudness(call, 1500).then((level) => ({ level, at: performance.now() }));
-    };
-    const call = await caller.ua.invite(uriOf(callee.ua), { delayedOffer: true, onEarlyMedia });
-    const { level, at } = await heard!;
-    expect(level).toBeGreaterThanOrEqual(4000);
-    expect(at).toBeLessThan(answeredAt());
+    const { caller, callee, call, heardLevel, heardBeforeAnswer } = await earlyMediaCall(cleanup, true);
+    expect(heardLevel).toBeGreaterThanOrEqual(4000);
+    expect(heardBeforeAnswer).toBe(true);
     const [invite] = requests(caller.sent, 'INVITE');
     expect(invite!.body.length).toBe(0);
     const [p183] = responses(callee.sent, 'INVITE', 183);

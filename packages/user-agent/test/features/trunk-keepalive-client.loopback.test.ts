@@ -3,12 +3,12 @@
  * and recovers; a silent trunk; and a TCP trunk that never answers the
  * transport's RFC 5626 CRLF pings, whose flow failure counts at once.
  */
-import { createServer, type Socket } from 'node:net';
 import { createResponse, parseMessage, serializeMessage, type SipRequest } from '@trunkline/sip-parser';
 import { SipEndpoint, SipTransport } from '@trunkline/transaction-layer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FeatureScheduler } from '../../src/features/node/feature-scheduler.js';
 import { TrunkKeepAliveClient, type TrunkKeepAliveClientEvents } from '../../src/features/node/trunk-keepalive-client.js';
+import { rawTcpServer } from './support/tcp-server.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -97,10 +97,8 @@ describe('RFC 3261 §11 TrunkKeepAliveClient on loopback', () => {
 
   it('RFC 5626 §4.4.1: a TCP trunk that answers OPTIONS but not the CRLF pings — the flow failure counts at once', async () => {
     // A raw TCP "trunk": answers each OPTIONS with 200, ignores CRLFCRLF pings.
-    const sockets = new Set<Socket>();
     let options = 0;
-    const server = createServer((socket) => {
-      sockets.add(socket);
+    const server = await rawTcpServer((socket) => {
       let buffer = '';
       socket.on('data', (data) => {
         buffer += data.toString('latin1');
@@ -116,23 +114,13 @@ describe('RFC 3261 §11 TrunkKeepAliveClient on loopback', () => {
           socket.write(serializeMessage(createResponse(request, 200, { toTag: 'raw' })));
         }
       });
-      socket.on('error', () => undefined);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const s of sockets) s.destroy();
-          server.close(() => resolve());
-        }),
-    );
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
+    cleanups.push(() => server.close());
     const us = await endpointOn('tcp', { crlfIntervalMs: 150, pongTimeoutMs: 150 });
     const ka = new TrunkKeepAliveClient({
       endpoint: us,
-      target: `sip:127.0.0.1:${address.port};transport=tcp`,
-      flow: { protocol: 'tcp', address: '127.0.0.1', port: address.port },
+      target: `sip:127.0.0.1:${server.port};transport=tcp`,
+      flow: { protocol: 'tcp', address: '127.0.0.1', port: server.port },
       intervalMs: 60_000, // only the flow failure can cause the next OPTIONS
       failuresBeforeDown: 1,
     });
@@ -144,6 +132,6 @@ describe('RFC 3261 §11 TrunkKeepAliveClient on loopback', () => {
     // …and the OPTIONS sent at once over a new connection proves it alive again.
     expect((await next(ka, 'trunkUp', 5000)).status).toBe(200);
     expect(options).toBe(2);
-    expect(sockets.size).toBe(2);
+    expect(server.connections).toBe(2);
   });
 });

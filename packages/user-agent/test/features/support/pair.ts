@@ -155,3 +155,37 @@ export function answerAsUas(
     respond(createResponse(request, 200, { ...(request.to?.tag == null ? { toTag: 'rawuas' } : {}), headers, ...(body === undefined ? {} : { body, contentType: 'application/sdp' }) }));
   });
 }
+
+/**
+ * A call between two new user agents: the callee plays a 600 ms prompt as
+ * early media (progress()), then answers; the caller's `onEarlyMedia` listens.
+ * Resolves once the call is up and the caller heard the prompt; `cleanup`
+ * gets the closing of both agents.
+ */
+export async function earlyMediaCall(
+  cleanup: Array<() => Promise<void>>,
+  delayedOffer = false,
+): Promise<{ caller: TracedAgent; callee: TracedAgent; call: Call; heardLevel: number; heardBeforeAnswer: boolean }> {
+  const caller = await tracedAgent();
+  cleanup.push(() => caller.ua.close());
+  const callee = await tracedAgent();
+  cleanup.push(() => callee.ua.close());
+  let answeredAt = Infinity;
+  callee.ua.on('call', async (call) => {
+    await call.progress();
+    void call.audio.write(tone(call, 600));
+    const played = new Promise((resolve) => call.once('mark', resolve));
+    call.audio.mark('prompt');
+    await played;
+    answeredAt = performance.now();
+    await call.answer();
+  });
+  let heard: Promise<{ level: number; at: number }> | null = null;
+  const onEarlyMedia = (early: Call): void => {
+    heard = loudness(early, 1500).then((level) => ({ level, at: performance.now() }));
+  };
+  const call = await caller.ua.invite(uriOf(callee.ua), { delayedOffer, onEarlyMedia });
+  if (heard === null) throw new Error('no early media');
+  const { level, at } = await heard;
+  return { caller, callee, call, heardLevel: level, heardBeforeAnswer: at < answeredAt };
+}
