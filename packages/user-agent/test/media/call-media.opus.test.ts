@@ -1,0 +1,146 @@
+/**
+ * Opus (RFC 7587: RTP clock 48000, here 16 kHz mono audio) through CallMedia on loopback: a sweep
+ * survives an echo, the app's sampleRate is served by the resampler, metrics name the codec, and
+ * over a seeded lossy path in-band FEC (RFC 6716 §4.2.4) rebuilds lost frames that are otherwise
+ * concealed. Also the barge-in regression: clear() must not leak the resampler's last samples.
+ */
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { correlatePieces, loadOpus } from '@trunkline/codecs';
+import { UdpImpairmentRelay } from '@trunkline/impair';
+import type { NegotiatedCodec, NegotiatedMedia } from '@trunkline/sdp';
+import { CallMedia, type CallMediaOptions } from '../../src/media/index.js';
+import { createMediaCodec } from '../../src/media/media-codec.js';
+import { chirp, concat } from './support/audio.js';
+import { collect, delay, echo, loopbackPorts, negotiate } from './support/loopback.js';
+
+/** One allocator for the file: two allocators over one range could hand out the same port pair. */
+const ports = loopbackPorts();
+const open: CallMedia[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((m) => m.close()));
+});
+
+/** A fixed playout delay: a stall on a loaded CI box must not shift the echo mid-sweep. */
+const jitter = { minDelayMs: 80, initialDelayMs: 80, maxDelayMs: 80 };
+/** RFC 7587 §7: `opus/48000/2` on a dynamic payload type; `useInbandFec` is the receiver's wish. */
+const opusCodec = (useInbandFec: boolean): NegotiatedCodec => ({
+  name: 'OPUS', payloadType: 111, clockRate: 48000, channels: 2,
+  opus: { useInbandFec, maxAverageBitrate: null, maxPlaybackRate: 16000, stereo: false },
+});
+const withOpus = (m: NegotiatedMedia, useInbandFec = true): NegotiatedMedia => ({ ...m, codec: opusCodec(useInbandFec), telephoneEventPayloadType: 110 });
+
+async function openOpus(options: Omit<CallMediaOptions, 'ports'>): Promise<CallMedia> {
+  const media = await CallMedia.open({ ports, codecs: ['OPUS', 'PCMU'], jitter, ...options });
+  open.push(media);
+  return media;
+}
+
+describe('RFC 7587 Opus in CallMedia', () => {
+  it('RFC 7587 §4.1: 20 ms is 320 samples at 16 kHz and 960 RTP clock units, whatever the packet size', async () => {
+    await loadOpus();
+    const codec = createMediaCodec(opusCodec(true));
+    const payload = codec.encode(new Int16Array(320), new Uint8Array(codec.maxPayloadBytes(960)));
+    expect([codec.name, codec.clockRate, codec.audioRate, codec.audioSamples(960), codec.rtpUnits(payload), codec.decodedLength(payload)]).toEqual([
+      'OPUS', 48000, 16000, 320, 960, 320,
+    ]);
+    codec.close?.();
+  });
+
+  it.each([16000, 8000, 48000] as const)('a %i Hz app: a sweep comes back through an echoing peer (piece median ≥ 0.9), metrics name OPUS', async (rate) => {
+    const a = await openOpus({ sampleRate: rate });
+    const b = await openOpus({ sampleRate: 16000 });
+    const { forA, forB } = negotiate(a, b);
+    a.start(withOpus(forA));
+    b.start(withOpus(forB));
+    const echoing = echo(b);
+    const heard = collect(a);
+    const sweep = chirp({ sampleRate: rate, seconds: 0.6, f0: 300, f1: Math.min(7000, rate * 0.42) });
+    const sent = once(a, 'mark');
+    await a.audio.write(sweep);
+    a.audio.mark('sent');
+    await sent;
+    await delay(700); // the echo's round trip (~200 ms; generous for a loaded box)
+    const ma = a.metrics;
+    await Promise.all([a.close(), b.close()]);
+    await Promise.all([heard.done, echoing]);
+    expect(heard.frames.every((f) => f.length === rate / 50)).toBe(true);
+    const pieces = correlatePieces(sweep, concat(heard.frames), { sampleRate: rate, pieceMs: 50, maxLagMs: 1500 });
+    console.log(`Opus loopback at ${rate} Hz: piece median ${pieces.median.toFixed(4)}`);
+    expect(pieces.median).toBeGreaterThanOrEqual(0.9);
+    expect([ma.codec, ma.payloadType]).toEqual(['OPUS', 111]);
+    expect(ma.packetsLost).toBe(0);
+  });
+
+  it('RFC 6716 §4.2.4: over a seeded 15 % loss path, FEC on conceals fewer frames than FEC off (the lost ones are rebuilt)', async () => {
+    const seed = 0x5eed17;
+    const run = async (useInbandFec: boolean): Promise<{ concealed: number; fec: number; lost: number }> => {
+      const sender = await openOpus({ sampleRate: 16000 });
+      const receiver = await openOpus({ sampleRate: 16000 });
+      // Only RTP audio (PT 111) is impaired, so the seed decides the same losses in both runs.
+      await using relay = await UdpImpairmentRelay.open({
+        seed,
+        peerB: { address: '127.0.0.1', port: receiver.localPort },
+        aToB: { loss: 0.15 },
+        impairs: (d) => d.length > 12 && (d[1]! & 0x7f) === 111,
+      });
+      const { forA, forB } = negotiate(sender, receiver, { rtcpMux: true });
+      sender.start(withOpus({ ...forA, remoteRtp: relay.sideA, remoteRtcp: relay.sideA }, useInbandFec));
+      receiver.start(withOpus({ ...forB, remoteRtp: relay.sideB, remoteRtcp: relay.sideB }));
+      const heard = collect(receiver);
+      const sent = once(sender, 'mark');
+      await sender.audio.write(chirp({ sampleRate: 16000, seconds: 2, f0: 200, f1: 3000 }));
+      sender.audio.mark('sent');
+      await sent;
+      await delay(200); // the jitter buffer plays out the last packets
+      const m = receiver.metrics;
+      await Promise.all([sender.close(), receiver.close()]);
+      await heard.done;
+      return { concealed: m.concealedFrames, fec: m.fecFrames, lost: relay.counters('aToB').dropped };
+    };
+    // Both at once: half the wall time, and the same machine load on both.
+    const [on, off] = await Promise.all([run(true), run(false)]);
+    console.log(`Opus over 15 % loss (seed ${seed}): FEC on ${JSON.stringify(on)}, FEC off ${JSON.stringify(off)}`);
+    expect(off.lost).toBeGreaterThanOrEqual(8);
+    expect(off.fec).toBe(0);
+    // Most single losses are rebuilt: an honest margin for bursts and load (measured in the log above).
+    expect(on.fec).toBeGreaterThanOrEqual(Math.floor(on.lost / 2));
+    expect(on.concealed + Math.floor(off.lost / 3)).toBeLessThanOrEqual(off.concealed);
+  });
+});
+
+describe('barge-in (CallAudio.clear)', () => {
+  it('the first packet after clear() is pure silence: the queue→codec resampler forgets the cleared audio', async () => {
+    // A 16 kHz app on PCMU: the queue (16 kHz) is decimated to 8 kHz; its filter holds ~1.8 ms of history.
+    const sink = createSocket('udp4');
+    sink.bind(0, '127.0.0.1');
+    await once(sink, 'listening');
+    const payloads: Uint8Array[] = [];
+    sink.on('message', (m) => payloads.push(new Uint8Array(m.subarray(12)))); // fixed 12-octet RTP header (no CSRC, no extension)
+    try {
+      const media = await CallMedia.open({ ports, sampleRate: 16000, jitter });
+      open.push(media);
+      const port = sink.address().port;
+      media.start({
+        remoteRtp: { address: '127.0.0.1', port }, remoteRtcp: { address: '127.0.0.1', port }, rtcpMux: true,
+        codec: { name: 'PCMU', payloadType: 0, clockRate: 8000, channels: 1 }, telephoneEventPayloadType: null,
+        ptime: 20, maxptime: null, direction: 'sendrecv', remoteHold: false, srtp: null,
+      });
+      const tone = Int16Array.from({ length: 16000 }, (_, i) => Math.round(12000 * Math.sin((2 * Math.PI * 1000 * i) / 16000)));
+      void media.audio.write(tone);
+      while (payloads.filter((p) => p.length === 160).length < 6) await delay(10);
+      media.audio.clear();
+      const before = payloads.length;
+      while (payloads.length < before + 6) await delay(10);
+      // PCMU silence is 0xFF (µ-law +0); a tone packet has hardly any. Each packet is one or the other.
+      const silentOctets = payloads.filter((p) => p.length === 160).map((p) => p.filter((x) => x === 0xff).length);
+      const firstNotTone = silentOctets.findIndex((n, i) => i > 0 && n > 40);
+      expect(firstNotTone).toBeGreaterThan(0);
+      expect(silentOctets.slice(firstNotTone)).toEqual(silentOctets.slice(firstNotTone).map(() => 160));
+    } finally {
+      sink.close();
+    }
+  });
+});
+
