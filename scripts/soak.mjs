@@ -39,6 +39,10 @@ const MIN_STEADY_FOR_BOUND_MS = 120_000;
  * (or TTYWrap) on first use, whenever that is, and stay for the life of the process. Not call state.
  */
 const STDIO_RESOURCES = new Set(['PipeWrap', 'TTYWrap']);
+/** Full collections of the endpoint (`node --trace-gc`): the heap in use right after one is what it really keeps alive. */
+const MARK_COMPACT = /Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
+/** Fewest full collections in the steady part to fit a slope to; with fewer, the sampled heap's slope is judged. */
+const MIN_FULL_GCS = 5;
 
 const { values } = parseArgs({
   options: {
@@ -54,13 +58,14 @@ const { values } = parseArgs({
     'heap-bound': { type: 'string', default: '64' },
     'rss-bound': { type: 'string', default: '128' },
     out: { type: 'string', default: join(ROOT, 'docs/soak.md') },
+    series: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   process.stdout.write(
     'node scripts/soak.mjs [--duration 10m] [--concurrency 200] [--hold 5s..30s] [--seed 14] [--ramp TIME] [--no-srtp]\n' +
-      '                      [--t1 500ms] [--sample 5s] [--heap-bound KB/min] [--rss-bound KB/min] [--out docs/soak.md]\n',
+      '                      [--t1 500ms] [--sample 5s] [--heap-bound KB/min] [--rss-bound KB/min] [--out docs/soak.md] [--series FILE.json]\n',
   );
   process.exit(0);
 }
@@ -197,11 +202,14 @@ async function main() {
   const loadBefore = loadavg();
   const startedAt = new Date();
   const metricsPort = await freeTcpPort();
-  const echoArgs = [MAIN, 'echo', '--transports', 'udp', '--port', '0', '--bind', '127.0.0.1', '--metrics-port', String(metricsPort), '--json',
+  // --trace-gc: one line per collection on the endpoint's stdout, read below for the heap after each full one.
+  const echoArgs = ['--trace-gc', MAIN, 'echo', '--transports', 'udp', '--port', '0', '--bind', '127.0.0.1', '--metrics-port', String(metricsPort), '--json',
     '--srtp', srtp ? 'mandatory' : 'off', ...(srtp ? ['--allow-sdes-over-cleartext'] : []), '--max-calls', String(concurrency * 2),
     '--t1', `${t1Ms}ms`, '--state-dir', join(work, 'state')];
   const echo = startChild(echoArgs, /"event":"listening"/, 'echo endpoint');
   const endedBy = {};
+  /** Heap in use after each full collection: { at: performance.now(), bytes }. */
+  const afterFullGc = [];
   let lineBuf = '';
   // Per-call lines of the endpoint: counted by how the call ended, not kept.
   echo.child.stdout.on('data', (b) => {
@@ -211,6 +219,8 @@ async function main() {
     for (const l of lines) {
       const reason = /"endReason":"([^"]*)"/.exec(l)?.[1];
       if (reason !== undefined) endedBy[reason] = (endedBy[reason] ?? 0) + 1;
+      const gc = MARK_COMPACT.exec(l);
+      if (gc !== null) afterFullGc.push({ at: performance.now(), bytes: Number(gc[1]) * 1048576 });
     }
   });
   let echoErr = '';
@@ -281,11 +291,17 @@ async function main() {
   kill();
   await rm(work, { recursive: true, force: true });
 
-  // Steady part: after the ramp and one longest hold (the population has turned over once), to the end of the run.
-  const steadyFrom = rampMs + holdMax;
+  // Steady part: after the ramp, one longest hold (the population of calls has turned over once) and
+  // 64·T1 (the ended calls' transactions, Timers J and L, have reached their steady number), plus a
+  // 30 s margin for the JIT and the heap to settle; to the end of the run.
+  const steadyFrom = rampMs + Math.max(holdMax, 64 * t1Ms) + 30_000;
   const steady = samples.filter((s) => s.t >= steadyFrom && s.t <= durationMs);
   const steadyMs = steady.length < 2 ? 0 : steady[steady.length - 1].t - steady[0].t;
-  const heapSlope = slopeKbPerMin(steady.map((s) => ({ x: s.t, y: s.heapUsed })));
+  const sampledHeapSlope = slopeKbPerMin(steady.map((s) => ({ x: s.t, y: s.heapUsed })));
+  const fullGcs = afterFullGc.map((g) => ({ x: g.at - t0, y: g.bytes })).filter((g) => g.x >= steadyFrom && g.x <= durationMs);
+  const liveHeapSlope = slopeKbPerMin(fullGcs);
+  // The heap sampled at arbitrary moments is mostly the collector's sawtooth; the heap after full collections is what is kept.
+  const heapSlope = fullGcs.length >= MIN_FULL_GCS ? liveHeapSlope : sampledHeapSlope;
   const rssSlope = slopeKbPerMin(steady.map((s) => ({ x: s.t, y: s.rss })));
   const judged = steadyMs >= MIN_STEADY_FOR_BOUND_MS;
   const checks = {
@@ -305,7 +321,15 @@ async function main() {
     command: `node scripts/soak.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     loadCommand: command,
     steady: { fromMs: steadyFrom, samples: steady.length, spanMs: Math.round(steadyMs), judged },
-    heap: { slopeKbPerMin: heapSlope, baselineBytes: baseline.heapUsed, minBytes: min(steady, 'heapUsed'), maxBytes: max(steady, 'heapUsed'), finalBytes: final.heapUsed },
+    heap: {
+      slopeKbPerMin: heapSlope,
+      judgedOn: fullGcs.length >= MIN_FULL_GCS ? 'after full collections' : 'sampled',
+      afterFullGcSlopeKbPerMin: liveHeapSlope,
+      fullGcs: fullGcs.length,
+      afterFullGcMinBytes: fullGcs.length === 0 ? null : Math.min(...fullGcs.map((g) => g.y)),
+      afterFullGcMaxBytes: fullGcs.length === 0 ? null : Math.max(...fullGcs.map((g) => g.y)),
+      sampledSlopeKbPerMin: sampledHeapSlope,
+      baselineBytes: baseline.heapUsed, minBytes: min(steady, 'heapUsed'), maxBytes: max(steady, 'heapUsed'), finalBytes: final.heapUsed },
     rss: { slopeKbPerMin: rssSlope, baselineBytes: baseline.rss, minBytes: min(steady, 'rss'), maxBytes: max(steady, 'rss'), finalBytes: final.rss },
     baseline: { fds: baseline.fds, resources: baseline.resources },
     final: { calls: final.calls, transactions: final.transactions, rtpPorts: final.rtpPorts, connections: final.connections, fds: final.fds, resources: final.resources },
@@ -314,10 +338,12 @@ async function main() {
     endpoint: { endedBy, exit: echoExit, stderrTail: echoErr.trim().slice(-500) },
     load: result === null ? { exit: loadCode } : { exit: loadCode, calls: result.calls, media: result.media, setupMs: result.setupMs, endpoint: result.endpoint, generator: result.generator, elapsedMs: result.elapsedMs },
     samples: samples.map((s) => ({ t: Math.round(s.t), heapUsed: s.heapUsed, rss: s.rss, calls: s.calls, transactions: s.transactions })),
+    afterFullGc: afterFullGc.map((g) => ({ t: Math.round(g.at - t0), bytes: g.bytes })),
   };
   await writeFile(values.out, renderSheet(report));
   log(`wrote ${relative(process.cwd(), values.out)}: heap ${heapSlope} KB/min, RSS ${rssSlope} KB/min over ${Math.round(steadyMs / 1000)} s; leftovers ${JSON.stringify(left)}; ${ok ? 'OK' : 'FAILED'}`);
-  const { samples: _omitted, ...summary } = report;
+  const { samples: _samples, afterFullGc: _gcs, ...summary } = report;
+  if (values.series !== undefined) await writeFile(values.series, JSON.stringify({ samples: report.samples, afterFullGc: report.afterFullGc }));
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   return ok ? 0 : 1;
 }
@@ -348,8 +374,10 @@ function renderSheet(r) {
 Generated by \`scripts/soak.mjs\` (issue 14, "Soak"): the echo endpoint in its own process, the load tool in another, keeping
 ${s.concurrency} calls up, each held a seeded random ${s.holdMinMs / 1000}–${s.holdMaxMs / 1000} s (seed ${s.seed}), so calls end and start
 for the whole run. The endpoint's heap and RSS are read from its own \`/metrics\` (\`--metrics-port\`) every ${s.sampleMs / 1000} s;
-the slope is the least-squares fit over the steady part (after the ${s.rampMs / 1000} s ramp and one longest hold, to the end of
-the run). After the last call, the endpoint's transactions outlive it by Timers J and L (64·T1 = ${(64 * s.t1Ms) / 1000} s); then
+the slope is the least-squares fit over the steady part (after the ${s.rampMs / 1000} s ramp, then the longer of one longest hold
+and 64·T1, then 30 s; to the end of the run). The heap is judged on what is in use right after each full (mark-compact)
+collection, from the endpoint's \`--trace-gc\` lines: sampled at arbitrary moments, the heap is mostly the collector's sawtooth.
+After the last call, the endpoint's transactions outlive it by Timers J and L (64·T1 = ${(64 * s.t1Ms) / 1000} s); then
 what it still holds is read: calls (its dialogs), SIP transactions, RTP ports, TCP/TLS connections, file descriptors, and the
 event-loop resources of \`process.getActiveResourcesInfo()\` by type (sockets, ref'ed timers; not the stdio pipes, which
 appear on first use), against its idle baseline.
@@ -367,7 +395,9 @@ ${r.command}
 
 | figure | measured | bound | verdict |
 | --- | --- | --- | --- |
-| heap used slope (steady ${Math.round(r.steady.spanMs / 1000)} s, ${r.steady.samples} samples) | ${r.heap.slopeKbPerMin ?? '—'} KB/min | ≤ ${s.heapBound} KB/min | ${verdict(r.checks.heapSlopeUnderBound)} |
+| heap slope, judged on the heap ${r.heap.judgedOn} (steady ${Math.round(r.steady.spanMs / 1000)} s) | ${r.heap.slopeKbPerMin ?? '—'} KB/min | ≤ ${s.heapBound} KB/min | ${verdict(r.checks.heapSlopeUnderBound)} |
+| heap in use after each full collection (${r.heap.fullGcs} in the steady part): slope, min–max | ${r.heap.afterFullGcSlopeKbPerMin ?? '—'} KB/min, ${mb(r.heap.afterFullGcMinBytes)}–${mb(r.heap.afterFullGcMaxBytes)} | | |
+| heap used sampled every ${s.sampleMs / 1000} s (${r.steady.samples} samples): slope | ${r.heap.sampledSlopeKbPerMin ?? '—'} KB/min | | |
 | RSS slope | ${r.rss.slopeKbPerMin ?? '—'} KB/min | ≤ ${s.rssBound} KB/min | ${verdict(r.checks.rssSlopeUnderBound)} |
 | heap used: idle / steady min–max / after | ${mb(r.heap.baselineBytes)} / ${mb(r.heap.minBytes)}–${mb(r.heap.maxBytes)} / ${mb(r.heap.finalBytes)} | | |
 | RSS: idle / steady min–max / after | ${mb(r.rss.baselineBytes)} / ${mb(r.rss.minBytes)}–${mb(r.rss.maxBytes)} / ${mb(r.rss.finalBytes)} | | |
