@@ -27,6 +27,11 @@ export interface ReadWavOptions {
    * often leave the size unset.
    */
   allowTruncated?: boolean;
+  /**
+   * Accept a two-channel file and return the mean of its channels (e.g. a peer's stereo dump of a
+   * mono call), rounded toward −∞. Default false: `WAV_UNSUPPORTED_FORMAT`.
+   */
+  downmix?: boolean;
 }
 
 /** Default `maxDataBytes`: 64 MiB (about 70 minutes at 8 kHz). */
@@ -52,6 +57,7 @@ export function readWav(bytes: Uint8Array, options: ReadWavOptions = {}): WavAud
   requireUint8Array(bytes, 'readWav: bytes');
   const maxDataBytes = options.maxDataBytes ?? DEFAULT_MAX_WAV_DATA_BYTES;
   const allowTruncated = options.allowTruncated ?? false;
+  const downmix = options.downmix ?? false;
   if (!(Number.isInteger(maxDataBytes) && maxDataBytes >= 0)) throw new RangeError(`maxDataBytes must be a non-negative integer, got ${maxDataBytes}`);
   if (bytes.length < 12 || fourcc(bytes, 0) !== 'RIFF') throw new CodecError('WAV_NOT_RIFF', 'not a RIFF file', 0);
   if (fourcc(bytes, 8) !== 'WAVE') throw new CodecError('WAV_NOT_WAVE', `RIFF form type is "${fourcc(bytes, 8)}", not "WAVE"`, 8);
@@ -59,6 +65,7 @@ export function readWav(bytes: Uint8Array, options: ReadWavOptions = {}): WavAud
   // The RIFF size may disagree with the real length in the wild; walk the bytes we have.
   let at = 12;
   let sampleRate = -1;
+  let frameChannels = 1;
   while (at + 8 <= bytes.length) {
     const id = fourcc(bytes, at);
     const size = view.getUint32(at + 4, true);
@@ -78,13 +85,14 @@ export function readWav(bytes: Uint8Array, options: ReadWavOptions = {}): WavAud
         format = view.getUint16(body + 24, true);
       }
       if (format !== WAVE_FORMAT_PCM) throw new CodecError('WAV_UNSUPPORTED_FORMAT', `format tag 0x${format.toString(16)} is not linear PCM`, body);
-      if (channels !== 1) throw new CodecError('WAV_UNSUPPORTED_FORMAT', `${channels} channels, only mono is supported`, body + 2);
+      if (channels !== 1 && !(channels === 2 && downmix)) throw new CodecError('WAV_UNSUPPORTED_FORMAT', `${channels} channels, only mono is supported`, body + 2);
       if (bits !== 16) throw new CodecError('WAV_UNSUPPORTED_FORMAT', `${bits} bits per sample, only 16 is supported`, body + 14);
       if (rate === 0) throw new CodecError('WAV_BAD_FMT', 'sample rate 0', body + 4);
-      if (blockAlign !== 2 || byteRate !== rate * 2) {
-        throw new CodecError('WAV_BAD_FMT', `block align ${blockAlign} / byte rate ${byteRate} inconsistent with 16-bit mono at ${rate} Hz`, body + 8);
+      if (blockAlign !== 2 * channels || byteRate !== rate * 2 * channels) {
+        throw new CodecError('WAV_BAD_FMT', `block align ${blockAlign} / byte rate ${byteRate} inconsistent with 16-bit ${channels}-channel audio at ${rate} Hz`, body + 8);
       }
       sampleRate = rate;
+      frameChannels = channels;
     } else if (id === 'data') {
       if (sampleRate < 0) throw new CodecError('WAV_NO_FMT', 'data chunk before any fmt chunk', at);
       let length = size;
@@ -93,9 +101,10 @@ export function readWav(bytes: Uint8Array, options: ReadWavOptions = {}): WavAud
         length = bytes.length - body;
       }
       if (length > maxDataBytes) throw new CodecError('WAV_TOO_LARGE', `data chunk of ${length} bytes exceeds maxDataBytes ${maxDataBytes}`, at);
-      const count = length >>> 1; // a stray odd byte is not a sample
+      const count = Math.floor(length / (2 * frameChannels)); // a stray partial frame is not a sample
       const samples = new Int16Array(count);
-      for (let i = 0; i < count; i++) samples[i] = view.getInt16(body + 2 * i, true);
+      if (frameChannels === 1) for (let i = 0; i < count; i++) samples[i] = view.getInt16(body + 2 * i, true);
+      else for (let i = 0; i < count; i++) samples[i] = (view.getInt16(body + 4 * i, true) + view.getInt16(body + 4 * i + 2, true)) >> 1;
       return { samples, sampleRate };
     }
     at = body + size + (size & 1);

@@ -72,6 +72,12 @@ describe('RIFF/WAVE PCM16 mono', () => {
     expect(() => writeWav(Int16Array.of(1, 2, 3), 8000, 2)).toThrow(RangeError);
   });
 
+  it('RIFF WAVE: a stereo file is WAV_UNSUPPORTED_FORMAT unless downmix, which averages the channels (toward −∞)', () => {
+    const stereo = writeWav(Int16Array.of(100, 300, -1, 0, 32767, 32767, -32768, -32768), 48000, 2);
+    expect(() => readWav(stereo)).toThrow(expect.objectContaining({ code: 'WAV_UNSUPPORTED_FORMAT' }));
+    expect(readWav(stereo, { downmix: true })).toEqual({ samples: Int16Array.of(200, -1, 32767, -32768), sampleRate: 48000 });
+  });
+
   it('RIFF WAVE: readWav∘writeWav is the identity', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 500 }), fc.constantFrom(8000, 16000, 44100, 48000), (s, rate) => {
