@@ -305,14 +305,17 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     } else {
       wire = channel === 'rtp' ? this.#transform.protectRtp(plain) : this.#transform.protectRtcp(plain);
     }
-    socket.send(wire, to.port, to.address, (err) => {
-      if (--this.#inFlight === 0) this.#drained?.();
-      if (err) this.#emitError(err);
-    });
+    socket.send(wire, to.port, to.address, this.#afterSend);
     // Counted after send() returned: a synchronous throw never calls back, and must not hold close().
     this.#inFlight++;
     return wire.length;
   }
+
+  /** One completion callback for every datagram (none made per packet): counts it out of flight. */
+  readonly #afterSend = (err: Error | null): void => {
+    if (--this.#inFlight === 0) this.#drained?.();
+    if (err) this.#emitError(err);
+  };
 
   // Listeners of the send-side events must not break the send path.
   #emitSafe<K extends 'rtpSent' | 'rtcpSent' | 'closing'>(event: K, ...args: MediaSocketEvents[K]): void {
