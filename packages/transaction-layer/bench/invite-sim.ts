@@ -5,7 +5,9 @@
  * Time is virtual for the machines; throughput is wall-clock.
  */
 import { createRequest, createResponse, parseMessage, serializeMessage, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
-import { TransactionManager, type Flow, type TransactionOutput } from '@trunkline/transaction-layer';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { TransactionManager, type Flow, type TransactionManagerOptions, type TransactionOutput } from '@trunkline/transaction-layer';
 
 const UAC: Flow = { protocol: 'udp', address: '127.0.0.1', port: 5070 };
 const UAS: Flow = { protocol: 'udp', address: '127.0.0.1', port: 5060 };
@@ -32,10 +34,15 @@ function wire(m: SipRequest | SipResponse): SipRequest | SipResponse {
   return parseMessage(serializeMessage(m));
 }
 
-/** Runs `count` INVITE transactions to completion; returns the wall-clock seconds taken. */
-export function runInviteTransactions(count: number): { seconds: number; messages: number } {
+/**
+ * Runs `count` INVITE transactions to completion; returns the wall-clock seconds taken and the
+ * most live (`maxTransactions`-counted) UAS transactions seen. `uasOptions` configures the UAS
+ * side (e.g. `maxAcceptedTransactions: 0`, Accepted kept as full machines as before issue 14).
+ */
+export function runInviteTransactions(count: number, uasOptions: TransactionManagerOptions = {}): { seconds: number; messages: number; peakLive: number } {
   const uac = new TransactionManager();
-  const uas = new TransactionManager();
+  const uas = new TransactionManager({ maxTransactions: 1_000_000, ...uasOptions });
+  let peakLive = 0;
   let now = 0;
   let messages = 0;
   const toUas: Array<SipRequest | SipResponse> = [];
@@ -79,6 +86,7 @@ export function runInviteTransactions(count: number): { seconds: number; message
         }
       }
     }
+    peakLive = Math.max(peakLive, uas.liveCount);
     now += 1;
     // Let Timer L/M expire in virtual time so the tables stay small.
     if (n % 1000 === 999) {
@@ -92,5 +100,27 @@ export function runInviteTransactions(count: number): { seconds: number; message
   uac.tick(now);
   uas.tick(now);
   if (uac.size !== 0 || uas.size !== 0) throw new Error(`leaked transactions: uac ${uac.size}, uas ${uas.size}`);
-  return { seconds, messages };
+  return { seconds, messages, peakLive };
+}
+
+/**
+ * Heap held per INVITE server transaction answered 200 and waiting in Accepted for Timer L
+ * (RFC 6026 §7.1): `count` INVITEs parsed from bytes and answered, nothing expired, heap measured
+ * after a full GC. Compare `{}` (records) with `{ maxAcceptedTransactions: 0 }` (full machines).
+ */
+export function acceptedFootprint(count: number, uasOptions: TransactionManagerOptions = {}): { bytesPerTransaction: number; live: number; accepted: number } {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const uas = new TransactionManager({ maxTransactions: 1_000_000, ...uasOptions });
+  const wires = Array.from({ length: count }, (_, n) => serializeMessage(invite(n)));
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let n = 0; n < count; n++) {
+    for (const o of uas.receive(parseMessage(wires[n]!), UAC, n)) {
+      if (o.type === 'request') uas.respond(o.transactionId, createResponse(o.request, 200, { toTag: `t${n}` }), n);
+    }
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  return { bytesPerTransaction: (after - before) / count, live: uas.liveCount, accepted: uas.acceptedCount };
 }
