@@ -1328,6 +1328,8 @@ export class Call extends EventEmitter<CallEvents> {
    * PRACK (RFC 3262 §3): 200 when its RAck names our unacknowledged reliable
    * 1xx, else 481. The answer to an offer in that 1xx is in its body (§5):
    * it starts the early media; none, or a bad one, refuses the INVITE (488).
+   * When our 1xx carried the answer, SDP in the PRACK is a new offer (§5),
+   * answered in the PRACK's 200.
    */
   #onPrack(incoming: IncomingRequest): void {
     const inb = this.#inbound;
@@ -1341,11 +1343,11 @@ export class Call extends EventEmitter<CallEvents> {
       this.#reply(incoming, 481);
       return;
     }
-    this.#reply(incoming, 200);
-    const acked = outputs.find((o) => o.type === 'acknowledged');
-    const offer = acked?.item.offer ?? null;
+    const body = new TextDecoder().decode(incoming.request.body);
+    const offer = outputs.find((o) => o.type === 'acknowledged')?.item.offer ?? null;
+    const media = this.#media;
     if (offer !== null) {
-      const body = new TextDecoder().decode(incoming.request.body);
+      this.#reply(incoming, 200);
       const answer = body === '' ? ({ ok: false, reason: 'the PRACK carries no SDP answer to the offer of our 183' } as const) : readAnswer(offer, body);
       if (!answer.ok) {
         this.#log('warn', `delayed offer by 100rel: ${answer.reason}`);
@@ -1353,6 +1355,21 @@ export class Call extends EventEmitter<CallEvents> {
       } else {
         this.#startMedia(answer.media);
       }
+    } else if (body !== '' && media !== null && (this.state === 'incoming' || this.state === 'ringing')) {
+      const r = answerSdp(body, this.#host.options.media, this.#signalling(), this.#host.mediaAddress, media.localPort, { previous: this.#localSdp });
+      if (r.ok) {
+        this.#localSdp = r.sdp;
+        const headers: Array<readonly [string, string]> = [['Server', this.#host.options.userAgent]];
+        this.#respond(incoming, createResponse(incoming.request, 200, { headers, body: r.sdp, contentType: SDP_TYPE }));
+        this.#applyMedia(r.media, 'remote');
+      } else {
+        // §3 wants a 2xx for a matching PRACK; the session cannot go on with an offer we refuse: the INVITE gets 488.
+        this.#reply(incoming, 200);
+        this.#log('warn', `the offer in a PRACK cannot be answered: ${r.reason}`);
+        this.#feedReject(r.status, 'not-acceptable');
+      }
+    } else {
+      this.#reply(incoming, 200);
     }
     this.#reliableOutputs(inb, outputs);
   }

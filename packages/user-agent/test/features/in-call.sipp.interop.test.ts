@@ -29,9 +29,19 @@ function sipp(scenario: string, ua: UserAgent | null, sipPort: number, mediaPort
   });
 }
 
+/**
+ * SIPp's exit status when it could not bind a socket (its `-mp` media port takes the next ports too, which
+ * `freePort` does not check, and another process on a busy box may take one first): nothing was sent, so the
+ * run is repeated on new ports, up to 3 times.
+ */
+const SIPP_BIND_ERROR = 254;
+
 /** Runs `scenario` (a file in sipp/) as one call to `ua`; resolves with SIPp's exit code and output. */
 async function sippCall(scenario: string, ua: UserAgent): Promise<{ code: number; output: string }> {
-  return sipp(scenario, ua, await freePort(), await freePort());
+  for (let attempt = 1; ; attempt++) {
+    const r = await sipp(scenario, ua, await freePort(), await freePort());
+    if (r.code !== SIPP_BIND_ERROR || attempt === 3) return r;
+  }
 }
 
 const agents: UserAgent[] = [];
@@ -47,6 +57,24 @@ async function answering(): Promise<{ ua: UserAgent; call: Promise<Call> }> {
     ua.on('call', (c) => {
       c.answer().catch(() => undefined);
       resolve(c);
+    }),
+  );
+  return { ua, call };
+}
+
+/** RFC default T1 (500 ms): a reliable 183 is not resent while SIPp's PRACK is on its way. */
+const RFC_TIMERS = { T1: 500, T2: 4000, T4: 5000 };
+
+/** A user agent that calls progress() (early media, reliable with 100rel) then answers every call. */
+async function progressing(): Promise<{ ua: UserAgent; call: Promise<Call> }> {
+  const ua = await testAgent({ media: { srtp: 'off' }, timers: RFC_TIMERS });
+  agents.push(ua);
+  const call = new Promise<Call>((resolve) =>
+    ua.on('call', (c) => {
+      resolve(c);
+      c.progress()
+        .then(() => c.answer())
+        .catch(() => undefined);
     }),
   );
   return { ua, call };
@@ -95,39 +123,55 @@ describe('in-call features against SIPp 3.6.1 as the caller', () => {
   }, 20_000);
 
   it('RFC 3262 §3: SIPp requires 100rel; progress() sends a reliable 183 (Require, RSeq, SDP), SIPp PRACKs it, 200 to the PRACK, then 200/ACK/BYE', async () => {
-    // RFC default T1 (500 ms): the 183 is not resent while SIPp's PRACK is on its way.
-    const ua = await testAgent({ media: { srtp: 'off' }, timers: { T1: 500, T2: 4000, T4: 5000 } });
-    agents.push(ua);
-    const call = new Promise<Call>((resolve) =>
-      ua.on('call', (c) => {
-        resolve(c);
-        c.progress()
-          .then(() => c.answer())
-          .catch(() => undefined);
-      }),
-    );
+    const { ua, call } = await progressing();
     const { code, output } = await sippCall('prack-uac.xml', ua);
     expect(code, output.slice(-3000)).toBe(0);
     const ended = await (await call).done;
     expect(ended.reason).toBe('hangup');
     expect(ended.by).toBe('remote');
   }, 20_000);
+
+  it('RFC 3262 §5: SIPp sends a no-SDP INVITE requiring 100rel; our offer goes in the reliable 183, SIPp answers in the PRACK, the ACK carries none', async () => {
+    const { ua, call } = await progressing();
+    const { code, output } = await sippCall('prack-delayed-offer.xml', ua);
+    expect(code, output.slice(-3000)).toBe(0);
+    const c = await call;
+    const ended = await c.done;
+    expect(ended.reason).toBe('hangup'); // SIPp's BYE, not our not-acceptable BYE or a 488
+    expect(ended.by).toBe('remote');
+    expect(ended.metrics.media?.codec).toBe('PCMU'); // the PRACK's answer started the media
+  }, 20_000);
 });
 
 describe('RFC 3262 against SIPp 3.6.1 as the callee', () => {
   it('§4/§7.2: SIPp answers our INVITE (Supported: 100rel) with a reliable 183 (RSeq 1); we PRACK with RAck 1 <CSeq> INVITE, get 200, then the 200 establishes the call; BYE', async () => {
-    const ua = await testAgent({ media: { srtp: 'off' }, timers: { T1: 500, T2: 4000, T4: 5000 } });
+    const ua = await testAgent({ media: { srtp: 'off' }, timers: RFC_TIMERS });
     agents.push(ua);
-    const [sipPort, mediaPort] = [await freePort(), await freePort()];
-    const run = sipp('prack-uas.xml', null, sipPort, mediaPort);
     let early = false;
-    // Timer A resends the INVITE until SIPp listens, so no wait for its start is needed.
-    const call = await ua.invite(`sip:sipp@127.0.0.1:${sipPort}`, { onEarlyMedia: () => (early = true) });
+    let call: Call | null = null;
+    let run: Promise<{ code: number; output: string }> | null = null;
+    for (let attempt = 1; call === null; attempt++) {
+      const [sipPort, mediaPort] = [await freePort(), await freePort()];
+      const thisRun = sipp('prack-uas.xml', null, sipPort, mediaPort);
+      run = thisRun;
+      // SIPp that could not bind (see SIPP_BIND_ERROR) exits at once and never answers: new ports. It is given
+      // half a second to fail; one that fails later still aborts the INVITE (which then ends at Timer B).
+      const bindFailed = thisRun.then((r) => r.code === SIPP_BIND_ERROR);
+      if (attempt < 3 && (await Promise.race([bindFailed, new Promise<false>((resolve) => setTimeout(() => resolve(false), 500))]))) continue;
+      const abort = new AbortController();
+      void bindFailed.then((failed) => failed && abort.abort());
+      try {
+        // Timer A resends the INVITE until SIPp listens, so no wait for its start is needed.
+        call = await ua.invite(`sip:sipp@127.0.0.1:${sipPort}`, { onEarlyMedia: () => (early = true), signal: abort.signal });
+      } catch (e) {
+        if (!abort.signal.aborted || attempt === 3) throw e;
+      }
+    }
     expect(early).toBe(true); // the 183's SDP answered our offer: media started before the 200
     expect(call.state).toBe('established');
     await call.hangup();
     expect((await call.done).byeStatus).toBe(200);
-    const { code, output } = await run;
+    const { code, output } = await run!;
     expect(code, output.slice(-3000)).toBe(0);
-  }, 20_000);
+  }, 40_000);
 });

@@ -7,7 +7,7 @@ import { createRequest, type SipRequest, type SipResponse } from '@trunkline/sip
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEndedEvent, UserAgent } from '../../src/index.js';
 import { rawPeer, type RawPeer } from '../support/raw-peer.js';
-import { earlyMediaCall, requests, responses, sdpOf, tracedAgent, until } from './support/pair.js';
+import { earlyMediaCall, originVersion, requests, responses, sdpOf, tracedAgent, until } from './support/pair.js';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -95,7 +95,7 @@ function rawInvite(peer: RawPeer, ua: UserAgent, headers: ReadonlyArray<readonly
   final.catch(() => undefined); // a test that does not wait for the final response closes the peer first
   let cseq = 7;
   /** A PRACK in the early dialog of `p` with `rack` (default: the one `p` asks for). */
-  const prack = (p: SipResponse, rack = `${p.headers.get('RSeq')} 7 INVITE`): Promise<SipResponse> => {
+  const prack = (p: SipResponse, rack = `${p.headers.get('RSeq')} 7 INVITE`, sdp?: string): Promise<SipResponse> => {
     const request: SipRequest = createRequest({
       method: 'PRACK',
       uri: `sip:ua@127.0.0.1:${port}`,
@@ -108,10 +108,28 @@ function rawInvite(peer: RawPeer, ua: UserAgent, headers: ReadonlyArray<readonly
         ['CSeq', `${cseq} PRACK`],
         ['RAck', rack],
       ],
+      ...(sdp === undefined ? {} : { body: sdp, contentType: 'application/sdp' }),
     });
     return peer.endpoint.request(request, { protocol: 'udp', address: '127.0.0.1', port });
   };
-  return { provisionals, final, prack };
+  /** The ACK for a 2xx `ok` (RFC 3261 §13.2.2.4), so the callee's call is confirmed. */
+  const ack = (ok: SipResponse): Promise<unknown> =>
+    peer.endpoint.sendAck(
+      createRequest({
+        method: 'ACK',
+        uri: `sip:ua@127.0.0.1:${port}`,
+        headers: [
+          ['Via', `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bK-ack-${callId.slice(6, 16)};rport`],
+          ['Max-Forwards', '70'],
+          ['From', `<sip:raw@127.0.0.1:${peer.port}>;tag=rawuac`],
+          ['To', `<sip:ua@127.0.0.1:${port}>;tag=${ok.to!.tag!}`],
+          ['Call-ID', callId],
+          ['CSeq', '7 ACK'],
+        ],
+      }),
+      { protocol: 'udp', address: '127.0.0.1', port },
+    );
+  return { provisionals, final, prack, ack };
 }
 
 describe('RFC 3262 §3 as UAS against a raw UAC', () => {
@@ -187,6 +205,34 @@ describe('RFC 3262 §3 as UAS against a raw UAC', () => {
     const sent = responses(callee.sent, 'INVITE', 183).length;
     await new Promise((resolve) => setTimeout(resolve, 500)); // T1 is 100 ms: several resends would be due by now
     expect(responses(callee.sent, 'INVITE', 183).length).toBe(sent);
+  }, 10_000);
+
+  it('§5: when our reliable 183 answered the INVITE, SDP in the PRACK is a new offer, answered in the PRACK\'s 200 (o= version + 1); the 2xx repeats that answer', async () => {
+    const callee = await tracedAgent();
+    cleanup.push(() => callee.ua.close());
+    const peer = await rawPeer();
+    cleanup.push(() => peer.close());
+    const renegotiated: string[] = [];
+    callee.ua.on('call', (call) => {
+      call.on('renegotiated', ({ by }) => renegotiated.push(by));
+      void call
+        .progress()
+        .then(() => call.answer())
+        .catch(() => undefined);
+    });
+    const uac = rawInvite(peer, callee.ua, [['Supported', '100rel']], SDP_OFFER);
+    await until(() => uac.provisionals.some((p) => p.status === 183), 2000);
+    const p183 = uac.provisionals.find((p) => p.status === 183)!;
+    const newOffer = SDP_OFFER.replace('o=raw 1 1', 'o=raw 1 2').replace('m=audio 40000', 'm=audio 40002');
+    const ok = await uac.prack(p183, undefined, newOffer);
+    expect(ok.status).toBe(200);
+    expect(ok.contentType).toBe('application/sdp');
+    expect(originVersion(sdpOf(ok))).toBe(originVersion(sdpOf(p183)) + 1);
+    expect(renegotiated).toEqual(['remote']);
+    const final = await uac.final;
+    expect(final.status).toBe(200);
+    expect(sdpOf(final)).toBe(sdpOf(ok));
+    await uac.ack(final);
   }, 10_000);
 
   it('without 100rel: the 183 is unreliable (no Require, no RSeq) and a delayed-offer INVITE cannot get early media', async () => {
