@@ -18,6 +18,7 @@
  * (`scripts/hostile.mjs`, minutes), which differ only in their options.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,8 @@ export interface PhaseFigures {
   readonly startTransactions: number;
   readonly peakTransactions: number;
   readonly peakConnections: number;
+  /** Datagrams to the endpoint's SIP UDP socket the kernel dropped during the phase (receive buffer full). */
+  readonly kernelDrops: number;
 }
 
 /** What {@link runHostile} measured. */
@@ -93,8 +96,10 @@ export interface HostileRunResult {
   readonly fuzzByTransport: Readonly<Record<string, number>>;
   /** TCP/TLS connections the fuzzer opened, and how many the endpoint closed or refused before we did. */
   readonly fuzzConnections: { readonly opened: number; readonly closedByEndpoint: number; readonly errors: number };
-  /** INVITE flood: distinct INVITEs, and the final status each got first (none: never answered). */
+  /** INVITE flood: distinct INVITEs, and the final status each got first (none: no final seen). */
   readonly inviteFinals: Readonly<Record<string, number>>;
+  /** Responses to the INVITE flood the attacker's own socket lost in the kernel (a `none` above may be one of these). */
+  readonly attackerDrops: number;
   /** The endpoint's refusal counters (`ua.stats.refused`) and failed calls by code, at the end. */
   readonly refused: Readonly<Record<string, number>>;
   readonly failedCalls: Readonly<Record<string, number>>;
@@ -116,6 +121,29 @@ export interface HostileRunResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Datagrams the kernel dropped for the UDP socket bound to 127.0.0.1:`port`
+ * because its receive buffer was full (the `drops` column of /proc/net/udp):
+ * what the endpoint never saw, as opposed to what it chose not to answer.
+ */
+function kernelDrops(port: number): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of readFileSync('/proc/net/udp', 'latin1').split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[1] === local) return Number(f[12]);
+  }
+  return 0;
+}
+
+/** Polls `done` every 20 ms until it holds or `ms` pass (a stalled endpoint answers late, not never). */
+async function settle(done: () => boolean, ms = 3000): Promise<void> {
+  const until = performance.now() + ms;
+  while (!done() && performance.now() < until) await sleep(20);
+}
+
+/** Every SIP response counted in `responses`. */
+const answeredCount = (responses: Record<string, number>): number => Object.values(responses).reduce((a, b) => a + b, 0);
+
 /** Adds one to `record[key]`. */
 function count(record: Record<string, number>, key: string | number, n = 1): void {
   record[key] = (record[key] ?? 0) + n;
@@ -135,7 +163,8 @@ async function paced(rate: number, ms: number, send: (k: number) => void): Promi
 
 /** A UDP attacker bound to `host`, counting the responses it gets by status. */
 async function udpAttacker(host: string, responses: () => Record<string, number>, onText?: (text: string) => void): Promise<UdpSocket> {
-  const socket = createSocket('udp4');
+  // A large receive buffer: the endpoint's answers (and their retransmissions) must not be lost here.
+  const socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(0, host, () => resolve());
@@ -208,6 +237,7 @@ export async function runHostile(o: HostileRunOptions): Promise<HostileRunResult
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     };
     const startTransactions = ua.stats.transactions;
+    const dropsBefore = kernelDrops(port('udp'));
     const sampler = setInterval(sample, 50);
     const start = performance.now();
     let sent = 0;
@@ -231,9 +261,10 @@ export async function runHostile(o: HostileRunOptions): Promise<HostileRunResult
       startTransactions,
       peakTransactions: peaks.transactions,
       peakConnections: peaks.connections,
+      kernelDrops: kernelDrops(port('udp')) - dropsBefore,
     };
     phases.push(figures);
-    log(`${name}: ${sent} sent in ${figures.ms} ms, responses ${JSON.stringify(responses)}, echo loss mean ${figures.echoLossMeanPercent}% max ${figures.echoLossMaxPercent}%, peaks calls ${peaks.calls} transactions ${peaks.transactions} connections ${peaks.connections}`);
+    log(`${name}: ${sent} sent in ${figures.ms} ms, responses ${JSON.stringify(responses)}, echo loss mean ${figures.echoLossMeanPercent}% max ${figures.echoLossMaxPercent}%, peaks calls ${peaks.calls} transactions ${peaks.transactions} connections ${peaks.connections}, kernel drops ${figures.kernelDrops}`);
     return figures;
   };
 
@@ -302,7 +333,7 @@ export async function runHostile(o: HostileRunOptions): Promise<HostileRunResult
     const sent = await paced(o.optionsRate, o.phaseMs, (k) => {
       udp.send(request('OPTIONS', target, via(k), `op-${o.seed}-${k}`, `sip:flood@127.0.0.1:${udp.address().port}`), port('udp'), '127.0.0.1');
     });
-    await sleep(300);
+    await settle(() => answeredCount(responses) >= sent);
     udp.close();
     return sent;
   });
@@ -326,7 +357,7 @@ export async function runHostile(o: HostileRunOptions): Promise<HostileRunResult
       }
       udp.send(request(method, target, viaOf('udp', '127.0.0.9', outsiderPort, `out${o.seed}-${k}`), `out-${o.seed}-${k}`, `sip:out@127.0.0.9:${outsiderPort}`), port('udp'), '127.0.0.1');
     });
-    await sleep(300);
+    await settle(() => answeredCount(responses) >= sent && ua.stats.refused.allowList - refusedBefore >= sent);
     (tcp as Socket | null)?.destroy();
     udp.close();
     return sent;
@@ -354,7 +385,6 @@ export async function runHostile(o: HostileRunOptions): Promise<HostileRunResult
     lastInviteAt = performance.now();
     return sent;
   });
-  for (const status of finalOf.values()) count(inviteFinals, status === 0 ? 'none' : status);
 
   // Release: Timer H (64·T1) ends each unacknowledged call and transaction; the heap follows.
   let releaseMs: number | null = null;
@@ -370,7 +400,12 @@ export async function runHostile(o: HostileRunOptions): Promise<HostileRunResult
     }
     return 0;
   });
-  (flood as UdpSocket | null)?.close();
+  // Counted once the release is over: the finals of the last INVITEs have come by then.
+  for (const status of finalOf.values()) count(inviteFinals, status === 0 ? 'none' : status);
+  const floodSocket = flood as UdpSocket | null;
+  const attackerDrops = floodSocket === null ? 0 : kernelDrops(floodSocket.address().port);
+  log(`invite-flood: finals ${JSON.stringify(inviteFinals)}; the attacker's own socket lost ${attackerDrops} responses in the kernel`);
+  floodSocket?.close();
   await sleep(200);
   const afterHeap = heapAfterGc();
   const s = ua.stats;
@@ -399,6 +434,7 @@ export async function runHostile(o: HostileRunOptions): Promise<HostileRunResult
     fuzzByTransport,
     fuzzConnections,
     inviteFinals,
+    attackerDrops,
     refused: { ...final.refused, allowListDuringOutsiders: outsidersRefused },
     failedCalls: { ...final.failed } as Record<string, number>,
     endReasons,
@@ -421,15 +457,15 @@ export function renderHostileMarkdown(r: HostileRunResult): string {
     `Seed ${r.seed}; legitimate calls: ${r.options.udpCalls} over UDP and ${r.options.tlsCalls} over TLS (SRTP, PCMU, echoed packet by packet); ` +
       `each attack phase ${r.options.phaseMs / 1000} s; endpoint --max-calls ${r.options.udpCalls + r.options.tlsCalls + r.options.spareCalls}, maxTransactions ${r.options.maxTransactions}, T1 ${r.options.t1Ms} ms.`,
     '',
-    '| phase | sent | responses by status | echo loss mean / worst interval | peak calls | peak transactions | peak connections |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
+    '| phase | sent | responses by status | echo loss mean / worst interval | peak calls | peak transactions | peak connections | kernel drops (UDP) |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
     ...r.phases.map(
       (p) =>
-        `| ${p.name} | ${p.sent} | ${Object.entries(p.responses).map(([k, v]) => `${k}: ${v}`).join(', ') || '—'} | ${p.echoLossMeanPercent}% / ${p.echoLossMaxPercent}% | ${p.peakCalls} | ${p.peakTransactions} | ${p.peakConnections} |`,
+        `| ${p.name} | ${p.sent} | ${Object.entries(p.responses).map(([k, v]) => `${k}: ${v}`).join(', ') || '—'} | ${p.echoLossMeanPercent}% / ${p.echoLossMaxPercent}% | ${p.peakCalls} | ${p.peakTransactions} | ${p.peakConnections} | ${p.kernelDrops} |`,
     ),
     '',
     `- Fuzz by kind: ${JSON.stringify(r.fuzzByKind)}; by transport: ${JSON.stringify(r.fuzzByTransport)}; connections ${JSON.stringify(r.fuzzConnections)}.`,
-    `- INVITE flood, first final status per INVITE: ${JSON.stringify(r.inviteFinals)}.`,
+    `- INVITE flood, first final status per INVITE: ${JSON.stringify(r.inviteFinals)} (responses the attacker's own socket lost in the kernel: ${r.attackerDrops}).`,
     `- Endpoint refusals (ua.stats.refused): ${JSON.stringify(r.refused)}; calls failed by code: ${JSON.stringify(r.failedCalls)}.`,
     `- Endpoint call lines by end reason: ${JSON.stringify(r.endReasons)}.`,
     `- Heap after GC: ${mb(r.heap.baseline)} MB with the legitimate calls up, ${mb(r.heap.afterRelease)} MB after the release (peak without GC ${mb(r.heap.peak)} MB).`,

@@ -61,26 +61,31 @@ describe('live echo endpoint under hostile traffic (RFC 3261 §18.3, §21.5.4; R
     expect(Object.keys(r.fuzzByKind).length).toBeGreaterThanOrEqual(5);
     expect(phase('fuzz').responses['400']).toBeGreaterThan(0);
 
-    // OPTIONS flood: answered (a datagram the kernel drops under the burst is not the endpoint's refusal).
+    // OPTIONS flood: every OPTIONS the endpoint's socket got was answered, 200 (or 503 past its source's
+    // share of maxTransactions); the kernel drops what a busy process does not read in time.
     const options = phase('options-flood');
-    expect(options.responses['200'] ?? 0).toBeGreaterThan(options.sent * 0.9);
+    expect((options.responses['200'] ?? 0) + (options.responses['503'] ?? 0) + options.kernelDrops).toBeGreaterThanOrEqual(options.sent);
+    expect(options.responses['200'] ?? 0).toBeGreaterThan(0);
 
-    // Outsiders: counted, refused with a stateless 403, no transaction.
+    // Outsiders: each counted, refused with a stateless 403, no transaction.
     const outsiders = phase('outsiders');
-    expect(r.refused['allowListDuringOutsiders']).toBeGreaterThan(outsiders.sent * 0.9);
+    expect(r.refused['allowListDuringOutsiders']! + outsiders.kernelDrops).toBeGreaterThanOrEqual(outsiders.sent);
     expect(outsiders.responses['403'] ?? 0).toBeGreaterThan(0);
     expect(Object.keys(outsiders.responses)).toEqual(['403']);
     expect(outsiders.peakTransactions).toBeLessThanOrEqual(outsiders.startTransactions);
 
-    // INVITE flood: maxCalls and maxTransactions hold, 503 beyond (from the user agent at maxCalls, and
-    // statelessly from the transaction layer past one source's share of maxTransactions). INVITEs that
-    // got no answer at all were dropped by the kernel when this busy process fell behind its socket.
+    // INVITE flood: maxCalls holds (200 for the spare calls only, 503 from the user agent beyond), and so
+    // does maxTransactions: past one source's share of it the transaction layer answers 503 statelessly,
+    // so more INVITEs get 503 than the user agent refused. (`ua.stats.transactions` also counts the
+    // completed records kept for retransmissions, which have budgets of their own: it is no measure of
+    // the live ones.) Every INVITE the endpoint's socket got was answered.
     const flood = phase('invite-flood');
     expect(flood.peakCalls).toBeLessThanOrEqual(6 + 50);
-    expect(flood.peakTransactions).toBeLessThanOrEqual(500);
     expect(r.inviteFinals['200'] ?? 0).toBeLessThanOrEqual(50);
-    expect(r.inviteFinals['503']).toBeGreaterThan(0);
     expect(r.refused['maxCalls']).toBeGreaterThan(0);
+    expect(r.inviteFinals['503']).toBeGreaterThan(r.refused['maxCalls']!);
+    expect(r.attackerDrops).toBe(0);
+    expect(r.inviteFinals['none'] ?? 0).toBeLessThanOrEqual(flood.kernelDrops);
 
     // Released once Timer H (64·T1) has passed: back to the legitimate calls, heap near the baseline.
     expect(r.releaseMs).not.toBeNull();
