@@ -4,7 +4,8 @@
  * fuzzing, floods, allow-list outsiders and an INVITE flood never
  * acknowledged while legitimate SRTP echo calls continue; the same scenario
  * as packages/trunkline/test/hostile/live-endpoint.test.ts, for minutes.
- * Writes a JSON result and docs/hostile.md (machine, command, figures).
+ * Writes a JSON result and docs/hostile.md (machine, command, figures; a
+ * hand-written "## Notes" section at its end is kept).
  *
  *   node scripts/hostile.mjs                      # 5 minutes, RFC timers
  *   node scripts/hostile.mjs --duration 60 --seed 42
@@ -77,5 +78,8 @@ const doc = [
   `JSON result: \`${relative(ROOT, json).startsWith('..') ? json : relative(ROOT, json)}\` (not kept in the repository).`,
   '',
 ].join('\n');
-await writeFile(values.out, doc);
+// Hand-written notes (from a "## Notes" heading on) survive a regeneration.
+const previous = await readFile(values.out, 'utf8').catch(() => '');
+const notesAt = previous.indexOf('\n## Notes');
+await writeFile(values.out, notesAt < 0 ? doc : `${doc}${previous.slice(notesAt + 1)}`);
 process.stderr.write(`wrote ${values.out}\n`);

@@ -32,7 +32,8 @@ export function loadTortureMessages(dir = RFC4475_DIR): Uint8Array[] {
  */
 export function aimAt(message: Uint8Array, via: string): Uint8Array {
   let text = Buffer.from(message).toString('latin1').replace(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '127.0.0.1');
-  text = text.replace(/^(?:Via|v)[ \t]*:[^\r\n]*/im, `Via: ${via}`);
+  // The whole top Via header, folded continuation lines included (RFC 3261 §7.3.1).
+  text = text.replace(/^(?:Via|v)[ \t]*:[^\r\n]*(?:\r\n[ \t][^\r\n]*)*/im, `Via: ${via}`);
   return new Uint8Array(Buffer.from(text, 'latin1'));
 }
 
