@@ -76,9 +76,13 @@ export interface PhaseFigures {
    */
   readonly echoLossMeanPercent: number;
   readonly echoLossMaxPercent: number;
-  /** Peaks of the endpoint's counters during the phase. */
+  /**
+   * Peaks of the endpoint's counters during the phase. `ua.stats.transactions` counts the live
+   * transactions and the completed/Accepted records kept to absorb retransmissions (budgets of
+   * their own): it can exceed `maxTransactions`, which bounds the live ones.
+   */
   readonly peakCalls: number;
-  /** The endpoint's live transactions as the phase began. */
+  /** `ua.stats.transactions` as the phase began. */
   readonly startTransactions: number;
   readonly peakTransactions: number;
   readonly peakConnections: number;
@@ -247,7 +251,7 @@ export async function runHostile(o: HostileRunOptions): Promise<HostileRunResult
       clearInterval(sampler);
       sample();
     }
-    await sleep(300); // the last responses
+    await sleep(150); // the last responses
     const end = performance.now();
     const losses = progress.filter((x) => x.at > start && x.at <= end).map((x) => x.p.lossPercent);
     const figures: PhaseFigures = {
@@ -402,6 +406,7 @@ export async function runHostile(o: HostileRunOptions): Promise<HostileRunResult
   });
   // Counted once the release is over: the finals of the last INVITEs have come by then.
   for (const status of finalOf.values()) count(inviteFinals, status === 0 ? 'none' : status);
+  finalOf.clear(); // the run's own bookkeeping (one entry per INVITE) must not weigh in the heap figure
   const floodSocket = flood as UdpSocket | null;
   const attackerDrops = floodSocket === null ? 0 : kernelDrops(floodSocket.address().port);
   log(`invite-flood: finals ${JSON.stringify(inviteFinals)}; the attacker's own socket lost ${attackerDrops} responses in the kernel`);

@@ -16,22 +16,23 @@ describe('live echo endpoint under hostile traffic (RFC 3261 §18.3, §21.5.4; R
   it('zero crashes, every legitimate call echoed, floods bounded by maxCalls/maxTransactions with 503, outsiders refused without a transaction, memory back near the baseline', async () => {
     const T1 = 25;
     const lines: string[] = [];
+    const t0 = performance.now();
     let r: HostileRunResult;
     try {
       r = await runHostile({
         seed,
         udpCalls: 4,
         tlsCalls: 2,
-        phaseMs: 800,
+        phaseMs: 600,
         fuzzRate: 400,
         optionsRate: 400,
         outsiderRate: 200,
         inviteRate: 1000,
         spareCalls: 50,
-        maxTransactions: 500,
+        maxTransactions: 200,
         t1Ms: T1,
         releaseTimeoutMs: 64 * T1 + 8000,
-        log: (l) => lines.push(l),
+        log: (l) => lines.push(`${((performance.now() - t0) / 1000).toFixed(1)} s ${l}`),
       });
     } finally {
       console.log(`[hostile] seed=${seed} (HOSTILE_SEED replays it)\n${lines.join('\n')}`);
@@ -74,14 +75,15 @@ describe('live echo endpoint under hostile traffic (RFC 3261 §18.3, §21.5.4; R
     expect(Object.keys(outsiders.responses)).toEqual(['403']);
     expect(outsiders.peakTransactions).toBeLessThanOrEqual(outsiders.startTransactions);
 
-    // INVITE flood: maxCalls holds (200 for the spare calls only, 503 from the user agent beyond), and so
-    // does maxTransactions: past one source's share of it the transaction layer answers 503 statelessly,
-    // so more INVITEs get 503 than the user agent refused. (`ua.stats.transactions` also counts the
-    // completed records kept for retransmissions, which have budgets of their own: it is no measure of
-    // the live ones.) Every INVITE the endpoint's socket got was answered.
+    // INVITE flood: maxCalls holds (200 while a spare call is free — Timer H frees them as the flood goes
+    // on — and 503 from the user agent beyond), and so does maxTransactions: past one source's share of
+    // it the transaction layer answers 503 statelessly, so more INVITEs get 503 than the user agent
+    // refused. (`ua.stats.transactions` also counts the completed records kept for retransmissions,
+    // which have budgets of their own: it is no measure of the live ones.) Every INVITE the endpoint's
+    // socket got was answered.
     const flood = phase('invite-flood');
     expect(flood.peakCalls).toBeLessThanOrEqual(6 + 50);
-    expect(r.inviteFinals['200'] ?? 0).toBeLessThanOrEqual(50);
+    expect(r.inviteFinals['200']).toBeGreaterThan(0);
     expect(r.refused['maxCalls']).toBeGreaterThan(0);
     expect(r.inviteFinals['503']).toBeGreaterThan(r.refused['maxCalls']!);
     expect(r.attackerDrops).toBe(0);
