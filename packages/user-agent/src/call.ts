@@ -822,10 +822,11 @@ export class Call extends EventEmitter<CallEvents> {
   }
 
   #startEarlyMedia(media: NegotiatedMedia): void {
+    const first = !this.#earlyStarted;
     this.#earlyStarted = true;
     this.#startMedia(media);
     const handler = this.onEarlyMediaHandler;
-    if (handler === null) return;
+    if (handler === null || !first) return; // the app is told once
     try {
       handler(this);
     } catch (e) {
@@ -855,6 +856,7 @@ export class Call extends EventEmitter<CallEvents> {
     }
     if (r.verdict !== 'new') return false; // §4: "MUST NOT be acknowledged with a PRACK, and MUST NOT be processed further"
     const answer = this.#reliableSdp(out, response);
+    if (this.state === 'terminating' || this.state === 'terminated') return true; // given up (CANCEL): no PRACK
     const { request, dialog: next } = this.#prack.prack(dialog.id.remoteTag, r.rack, {
       via: this.#host.via(this.transport),
       headers: [['User-Agent', this.#host.options.userAgent]],

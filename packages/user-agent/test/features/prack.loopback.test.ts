@@ -3,11 +3,12 @@
  * two user agents (both roles), and a raw UAC that withholds or garbles its
  * PRACKs to see the UAS retransmit, queue, match and give up.
  */
-import { createRequest, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
+import { answerOffer } from '@trunkline/sdp';
+import { createRequest, createResponse, type SipRequest, type SipResponse } from '@trunkline/sip-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEndedEvent, UserAgent } from '../../src/index.js';
 import { rawPeer, type RawPeer } from '../support/raw-peer.js';
-import { earlyMediaCall, originVersion, requests, responses, sdpOf, tracedAgent, until } from './support/pair.js';
+import { answerAsUas, earlyMediaCall, originVersion, requests, responses, sdpOf, tracedAgent, until, type TracedAgent } from './support/pair.js';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -65,6 +66,45 @@ describe('RFC 3262 between two user agents', () => {
     expect(call.state).toBe('established');
     await call.hangup();
     expect((await call.done).byeStatus).toBe(200);
+  }, 10_000);
+});
+
+describe('RFC 3262 §4 as UAC against a raw UAS', () => {
+  it('each new RSeq is PRACKed once, in order; a retransmitted RSeq and an out-of-order one get no PRACK; our BYE goes above the PRACKs\' CSeq', async () => {
+    const caller = await tracedAgent();
+    cleanup.push(() => caller.ua.close());
+    const peer = await rawPeer();
+    cleanup.push(() => peer.close());
+    const pracks: SipRequest[] = [];
+    answerAsUas(peer, [], ({ request, respond }) => {
+      if (request.method === 'PRACK') {
+        pracks.push(request);
+        respond(createResponse(request, 200));
+        return true;
+      }
+      if (request.method !== 'INVITE' || request.to?.tag != null) return false;
+      const contact = ['Contact', `<sip:raw@127.0.0.1:${peer.port}>`] as const;
+      const reliable = (status: number, rseq: number): SipResponse => createResponse(request, status, { toTag: 'rawuas', headers: [contact, ['Require', '100rel'], ['RSeq', String(rseq)]] });
+      void (async () => {
+        respond(reliable(180, 5));
+        respond(reliable(180, 5)); // a retransmission
+        respond(reliable(183, 7)); // a gap: 6 is missing
+        await until(() => pracks.length >= 1, 2000);
+        respond(reliable(183, 6));
+        await until(() => pracks.length >= 2, 2000);
+        const answer = answerOffer(sdpOf(request), { srtp: 'off', signalling: 'udp', address: '127.0.0.1', port: 9 });
+        if (!answer.ok) throw new Error(answer.reason);
+        respond(createResponse(request, 200, { toTag: 'rawuas', headers: [contact], body: answer.answer, contentType: 'application/sdp' }));
+      })();
+      return true;
+    });
+    const call = await caller.ua.invite(`sip:raw@127.0.0.1:${peer.port}`);
+    const cseq = requests(caller.sent, 'INVITE')[0]!.cseq!.seq;
+    expect(pracks.map((p) => p.headers.get('RAck'))).toEqual([`5 ${cseq} INVITE`, `6 ${cseq} INVITE`]);
+    expect(pracks.map((p) => p.cseq!.seq)).toEqual([cseq + 1, cseq + 2]);
+    await call.hangup();
+    expect(requests(caller.sent, 'BYE')[0]!.cseq!.seq).toBe(cseq + 3);
+    expect(requests(caller.sent, 'PRACK')).toHaveLength(2);
   }, 10_000);
 });
 
@@ -132,12 +172,18 @@ function rawInvite(peer: RawPeer, ua: UserAgent, headers: ReadonlyArray<readonly
   return { provisionals, final, prack, ack };
 }
 
+/** A traced callee agent (`options` as for `tracedAgent`) and a raw peer to call it, both closed after the test. */
+async function calleeAndRawPeer(options: Parameters<typeof tracedAgent>[0] = {}): Promise<{ callee: TracedAgent; peer: RawPeer }> {
+  const callee = await tracedAgent(options);
+  cleanup.push(() => callee.ua.close());
+  const peer = await rawPeer();
+  cleanup.push(() => peer.close());
+  return { callee, peer };
+}
+
 describe('RFC 3262 §3 as UAS against a raw UAC', () => {
   it('Require: 100rel: ring() is reliable too; a lost PRACK means retransmissions (same RSeq); the 183 waits its turn with RSeq + 1; a PRACK naming nothing gets 481', async () => {
-    const callee = await tracedAgent();
-    cleanup.push(() => callee.ua.close());
-    const peer = await rawPeer();
-    cleanup.push(() => peer.close());
+    const { callee, peer } = await calleeAndRawPeer();
     let progressed: Promise<void> | null = null;
     callee.ua.on('call', (call) => {
       call.ring();
@@ -166,10 +212,7 @@ describe('RFC 3262 §3 as UAS against a raw UAC', () => {
   }, 10_000);
 
   it('no PRACK within 64·T1: the INVITE is rejected with 500, progress() rejects CALL_TIMEOUT, the call ends by timeout', async () => {
-    const callee = await tracedAgent({ timers: { T1: 20, T2: 80, T4: 100 } });
-    cleanup.push(() => callee.ua.close());
-    const peer = await rawPeer();
-    cleanup.push(() => peer.close());
+    const { callee, peer } = await calleeAndRawPeer({ timers: { T1: 20, T2: 80, T4: 100 } });
     const failures: unknown[] = [];
     const ended = new Promise<CallEndedEvent>((resolve) =>
       callee.ua.on('call', (call) => {
@@ -191,10 +234,7 @@ describe('RFC 3262 §3 as UAS against a raw UAC', () => {
   }, 10_000);
 
   it('a CANCEL while the reliable 183 waits for its PRACK: 487, the 183 is no longer resent, progress() rejects CALL_CANCELLED', async () => {
-    const callee = await tracedAgent();
-    cleanup.push(() => callee.ua.close());
-    const peer = await rawPeer();
-    cleanup.push(() => peer.close());
+    const { callee, peer } = await calleeAndRawPeer();
     const outcome = new Promise<unknown>((resolve) => callee.ua.on('call', (call) => call.progress().then(() => 'PRACKed', resolve)));
     const abort = new AbortController();
     const uac = rawInvite(peer, callee.ua, [['Supported', '100rel']], SDP_OFFER, abort.signal);
@@ -208,10 +248,7 @@ describe('RFC 3262 §3 as UAS against a raw UAC', () => {
   }, 10_000);
 
   it('§5: when our reliable 183 answered the INVITE, SDP in the PRACK is a new offer, answered in the PRACK\'s 200 (o= version + 1); the 2xx repeats that answer', async () => {
-    const callee = await tracedAgent();
-    cleanup.push(() => callee.ua.close());
-    const peer = await rawPeer();
-    cleanup.push(() => peer.close());
+    const { callee, peer } = await calleeAndRawPeer();
     const renegotiated: string[] = [];
     callee.ua.on('call', (call) => {
       call.on('renegotiated', ({ by }) => renegotiated.push(by));
@@ -236,10 +273,7 @@ describe('RFC 3262 §3 as UAS against a raw UAC', () => {
   }, 10_000);
 
   it('without 100rel: the 183 is unreliable (no Require, no RSeq) and a delayed-offer INVITE cannot get early media', async () => {
-    const callee = await tracedAgent();
-    cleanup.push(() => callee.ua.close());
-    const peer = await rawPeer();
-    cleanup.push(() => peer.close());
+    const { callee, peer } = await calleeAndRawPeer();
     const outcome = new Promise<unknown>((resolve) =>
       callee.ua.on('call', (call) => {
         call.progress().then(
