@@ -66,10 +66,19 @@ async function main() {
     const full = ['load', ...args, '--json', '--endpoint-pid', String(endpoint.pid)];
     commands.push(`node packages/trunkline/dist/main.js ${full.join(' ').replace(String(endpoint.pid), '$ENDPOINT_PID')}`);
     log(`${name}: trunkline ${full.join(' ')}`);
+    const loadAtStart = loadavg()[0];
+    const udp0 = await udpCounters();
     const out = await runChild(process.execPath, [MAIN, ...full], (durationS + 120) * 1000, true);
+    const udp1 = await udpCounters();
     let result = null;
     try {
       result = JSON.parse(out.stdout.trim().split('\n').pop() ?? '');
+      // What else ran meanwhile, and datagrams the kernel dropped for a full socket buffer (host-wide counters).
+      result.context = {
+        loadAverage1m: round(loadAtStart, 2),
+        udpRcvbufErrors: udp0 === null || udp1 === null ? null : udp1.rcvbufErrors - udp0.rcvbufErrors,
+        udpSndbufErrors: udp0 === null || udp1 === null ? null : udp1.sndbufErrors - udp0.sndbufErrors,
+      };
     } catch {
       log(`${name}: no JSON result (exit ${out.code}): ${out.stderr.slice(-500)}`);
     }
@@ -120,8 +129,9 @@ async function main() {
   const d = `${durationS}s`;
   // Ramp to the concurrent target at no more than ~200 INVITEs/s (a sixth of the run, at least half of a quick one).
   const ramp = `${Math.max(2, Math.round(values.quick ? durationS / 2 : durationS / 6))}s`;
-  // Each target starts on an empty transaction table: an earlier overload leaves INVITE server
-  // transactions in Accepted for Timer L (64·T1 = 32 s, RFC 6026), and they count against maxTransactions.
+  // Each target starts on a drained endpoint: an earlier overload leaves 2xx retransmissions, calls
+  // ending and Accepted INVITE server transactions waiting for Timer L (64·T1 = 32 s, RFC 6026; they
+  // have their own budget, maxAcceptedTransactions, and no longer hold maxTransactions slots).
   await drain(endpoint.pid);
   const concurrent = await run('concurrent SRTP calls (UDP)', [
     `sip:echo@127.0.0.1:${endpoint.udp}`, '--concurrency', String(concurrency), '--duration', d, '--hold', `${durationS + 60}s`, '--ramp', ramp,
@@ -136,7 +146,9 @@ async function main() {
   await endpoint.stop();
   const profile = await topCosts(profDir);
   const loadAfter = loadavg();
+  const buffers = { rmemMax: await netCore('rmem_max'), wmemMax: await netCore('wmem_max') };
   const sheet = renderSheet({
+    buffers,
     startedAt, durationS, quick: values.quick, concurrency, rate, ceiling, concurrent, rateUdp, rateTls, steps, stepS, sipp, profile, loadBefore, loadAfter, commands, rssAfter,
   });
   await writeFile(values.out, sheet);
@@ -264,6 +276,27 @@ async function drain(pid) {
   await sleep(33_000);
 }
 
+/** Host-wide UDP counters from /proc/net/snmp (RcvbufErrors: datagrams dropped for a full receive buffer), or null. */
+async function udpCounters() {
+  try {
+    const rows = (await readFile('/proc/net/snmp', 'utf8')).split('\n').filter((l) => l.startsWith('Udp:'));
+    const names = rows[0].split(/\s+/);
+    const values = rows[1].split(/\s+/).map(Number);
+    return { rcvbufErrors: values[names.indexOf('RcvbufErrors')], sndbufErrors: values[names.indexOf('SndbufErrors')] };
+  } catch {
+    return null;
+  }
+}
+
+/** A sysctl under /proc/sys/net/core (bytes), or null. */
+async function netCore(name) {
+  try {
+    return Number((await readFile(`/proc/sys/net/core/${name}`, 'utf8')).trim());
+  } catch {
+    return null;
+  }
+}
+
 async function procCpuMs(pid) {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
@@ -383,6 +416,7 @@ function renderSheet(x) {
   p();
   p(`- CPU: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}; memory ${Math.round(totalmem() / 2 ** 30)} GiB (${Math.round(freemem() / 2 ** 30)} GiB free at the end); Linux ${release()}`);
   p(`- Node ${process.version}`);
+  p(`- UDP socket buffers: the endpoint's SIP UDP socket asks for 4 MiB receive and send buffers, each media socket for 256 KiB receive and 128 KiB send (named options since issue 14); the kernel caps them at net.core.rmem_max = ${fmt(x.buffers.rmemMax)} and wmem_max = ${fmt(x.buffers.wmemMax)} bytes.`);
   p(`- Load average (1/5/15 min) before the run: ${x.loadBefore.map((v) => v.toFixed(2)).join(' / ')}; after: ${x.loadAfter.map((v) => v.toFixed(2)).join(' / ')}.`);
   p('  The machine is shared: a load average above the core count means the endpoint and the load tool competed for CPU with other work, and every figure below is pessimistic by that much.');
   p(`- **Raw UDP ceiling** (same run): ${x.ceiling.perSecond.toLocaleString('en')} echo round trips/s between two bare Node processes (${x.ceiling.packetBytes}-byte datagrams, ${x.ceiling.window} in flight, ${x.ceiling.seconds} s): each round trip is one datagram received and one sent by the echo side, so that side's ceiling is ≈ ${Math.round(x.ceiling.perSecond / 50).toLocaleString('en')} G.711 calls' worth (50 packets/s each way) with no SIP, SRTP or per-call work at all.`);
@@ -413,14 +447,17 @@ function renderSheet(x) {
   }
   p('| soak: 10 min at 200 calls with churn, heap/RSS flat, nothing left behind | not run by this script yet | not measured |');
   p();
+  const ctx = (r) => (r?.context == null ? 'no result' : `load average ${fmt(r.context.loadAverage1m)} at its start, ${fmt(r.context.udpRcvbufErrors)} UDP datagrams dropped host-wide for a full receive buffer`);
+  p(`Conditions of each target run: concurrent calls ${ctx(c)}; call rate UDP ${ctx(u)}; call rate TLS ${ctx(t)}.`);
+  p();
   p('### The envelope below the targets (short steps, UDP; a step with any failure ends its ladder)');
   p();
-  p(`| step (${x.stepS} s${''} each) | setups/s | completed / started | failures | setup p50 / p99 | echoed | turnaround p50 / p99 | endpoint cores | endpoint CPU ms/call | endpoint KB/call |`);
-  p('| --- | ---: | --- | --- | --- | ---: | --- | ---: | ---: | ---: |');
+  p(`| step (${x.stepS} s${''} each) | setups/s | completed / started | failures | setup p50 / p99 | echoed | turnaround p50 / p99 | endpoint cores | endpoint CPU ms/call | endpoint KB/call | load avg at start | UDP rcvbuf drops (host) |`);
+  p('| --- | ---: | --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
   const stepRow = (label, r) =>
     r === null
-      ? p(`| ${label} | — | no result | — | — | — | — | — | — | — |`)
-      : p(`| ${label} | ${r.calls.setupsPerSecond} | ${r.calls.completed} / ${r.calls.started} | ${JSON.stringify(r.calls.failures)} | ${fmt(r.setupMs.p50)} / ${fmt(r.setupMs.p99)} ms | ${fmt(r.media.echoedPercent, '%')} | ${fmt(r.media.turnaroundMs.p50)} / ${fmt(r.media.turnaroundMs.p99)} ms | ${fmt(r.endpoint?.cpuCores)} | ${fmt(r.endpoint?.cpuMsPerCall)} | ${r.endpoint?.memoryBytesPerCall == null ? '—' : Math.round(r.endpoint.memoryBytesPerCall / 1024)} |`);
+      ? p(`| ${label} | — | no result | — | — | — | — | — | — | — | — | — |`)
+      : p(`| ${label} | ${r.calls.setupsPerSecond} | ${r.calls.completed} / ${r.calls.started} | ${JSON.stringify(r.calls.failures)} | ${fmt(r.setupMs.p50)} / ${fmt(r.setupMs.p99)} ms | ${fmt(r.media.echoedPercent, '%')} | ${fmt(r.media.turnaroundMs.p50)} / ${fmt(r.media.turnaroundMs.p99)} ms | ${fmt(r.endpoint?.cpuCores)} | ${fmt(r.endpoint?.cpuMsPerCall)} | ${r.endpoint?.memoryBytesPerCall == null ? '—' : Math.round(r.endpoint.memoryBytesPerCall / 1024)} | ${fmt(r.context?.loadAverage1m)} | ${fmt(r.context?.udpRcvbufErrors)} |`);
   for (const st of x.steps.rate) stepRow(`rate ${st.requested}/s, hold 100 ms`, st.result);
   for (const st of x.steps.concurrency) stepRow(`${st.requested} concurrent SRTP calls`, st.result);
   p();
