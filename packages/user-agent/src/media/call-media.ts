@@ -190,6 +190,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   #previousCodec: MediaCodec | undefined;
   /** The last packets given to the jitter buffer by sequence number (mod {@link RECENT}), for FEC. */
   readonly #recent: (RtpPacket | undefined)[] = new Array<RtpPacket | undefined>(RECENT);
+  /** The packetisation time we send with (ms): the negotiated one, or the nearest the codec can frame. */
+  #ptime = 0;
   /** RTP clock units per frame (ptime × clock rate / 1000). */
   #frameSamples = 0;
   /** One frame at the queue rate. */
@@ -371,7 +373,8 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     }
     // The pacer starts (tick 0 at once) after the RTCP session listens, so every packet is counted.
     // A new RTP clock (PCMU → Opus) re-frames like a new ptime: frame units and the jitter buffer change.
-    if (previous === undefined || previous.ptime !== media.ptime || clockChanged) this.#setPtime(media.ptime);
+    const ptime = codec.framePtime(media.ptime);
+    if (previous === undefined || ptime !== this.#ptime || clockChanged) this.#setPtime(ptime);
     else if (rateChanged) this.#sizeBuffers();
   }
 
@@ -501,6 +504,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
   }
 
   #setPtime(ptime: number): void {
+    this.#ptime = ptime;
     const n = (ptime * this.#clockRate) / 1000;
     this.#seq.skip(this.#owed * this.#frameSamples); // slots held under the old ptime become a gap
     this.#owed = 0;

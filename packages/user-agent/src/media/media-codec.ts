@@ -25,6 +25,8 @@ export const G711_CLOCK_RATE = 8000;
 const OPUS_CLOCK_RATE = 48000;
 /** The PCM rate Opus runs at here: wideband voice, as our SDP says (`sprop-maxcapturerate=16000`). */
 const OPUS_AUDIO_RATE = 16000;
+/** Opus frame durations (ms) the engine sends whole packets of (`opus_encode` frame sizes ≥ 10 ms). */
+const OPUS_PTIMES = [10, 20, 40, 60];
 /** Our Opus bit rate when the peer states no lower `maxaveragebitrate` (RFC 7587 §6.1). */
 const OPUS_BITRATE = 32000;
 
@@ -52,6 +54,8 @@ export interface MediaCodec {
   rtpUnits(payload: Uint8Array): number;
   /** PCM samples one payload decodes to. @throws for an unreadable payload */
   decodedLength(payload: Uint8Array): number;
+  /** The ptime this codec sends with when `ptime` (ms) is negotiated: the same, or the nearest it can frame. */
+  framePtime(ptime: number): number;
   /** The largest payload of `rtpUnits` (the send buffer's size). */
   maxPayloadBytes(rtpUnits: number): number;
   /** Encodes one frame into `out` (at least `maxPayloadBytes`). */
@@ -73,6 +77,7 @@ function octetPerUnit(name: 'PCMU' | 'PCMA' | 'G722', payloadType: number, sampl
     audioRate: G711_CLOCK_RATE * samplesPerUnit,
     audioSamples: (units) => units * samplesPerUnit,
     rtpUnits: (payload) => payload.length,
+    framePtime: (ptime) => ptime,
     decodedLength: (payload) => payload.length * samplesPerUnit,
     maxPayloadBytes: (units) => units,
   };
@@ -114,6 +119,8 @@ function opus(codec: NegotiatedCodec): MediaCodec {
     audioRate: OPUS_AUDIO_RATE,
     audioSamples: (units) => units * perUnit,
     rtpUnits: (payload) => opusPacketSamples(payload),
+    // RFC 6716 §2.1.4: one Opus frame is 2.5–60 ms; another ptime is sent as the nearest frame size below it.
+    framePtime: (ptime) => OPUS_PTIMES.findLast((p) => p <= ptime) ?? 10,
     decodedLength: (payload) => opusPacketSamples(payload, OPUS_AUDIO_RATE),
     maxPayloadBytes: () => OPUS_MAX_FRAME_BYTES,
     encode: (pcm, out) => encoder.encode(pcm, out),

@@ -61,13 +61,15 @@ async function openOpus(options: Omit<CallMediaOptions, 'ports'>): Promise<CallM
 }
 
 describe('RFC 7587 Opus in CallMedia', () => {
-  it('RFC 7587 §4.1: 20 ms is 320 samples at 16 kHz and 960 RTP clock units, whatever the packet size', async () => {
+  it('RFC 7587 §4.1: 20 ms is 320 samples at 16 kHz and 960 RTP clock units, whatever the packet size; ptimes it cannot frame', async () => {
     await loadOpus();
     const codec = createMediaCodec(opusCodec(true));
     const payload = codec.encode(new Int16Array(320), new Uint8Array(codec.maxPayloadBytes(960)));
     expect([codec.name, codec.clockRate, codec.audioRate, codec.audioSamples(960), codec.rtpUnits(payload), codec.decodedLength(payload)]).toEqual([
       'OPUS', 48000, 16000, 320, 960, 320,
     ]);
+    // RFC 6716 §2.1.4: a negotiated ptime Opus cannot frame is sent as the nearest frame size below it.
+    expect([10, 20, 30, 50, 60, 100].map((p) => codec.framePtime(p))).toEqual([10, 20, 20, 40, 60, 60]);
     codec.close?.();
   });
 
