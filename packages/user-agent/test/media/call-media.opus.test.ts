@@ -54,6 +54,11 @@ beforeAll(async () => {
   decoder.close();
 });
 
+/** Polls `condition` every 10 ms; fails after `ms` instead of waiting for the test timeout. */
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !condition(); await delay(10)) if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+}
+
 async function openOpus(options: Omit<CallMediaOptions, 'ports'>): Promise<CallMedia> {
   const media = await CallMedia.open({ ports, codecs: ['OPUS', 'PCMU'], jitter, ...options });
   open.push(media);
@@ -154,16 +159,20 @@ describe('barge-in (CallAudio.clear)', () => {
         ptime: 20, maxptime: null, direction: 'sendrecv', remoteHold: false, srtp: null,
       });
       const tone = Int16Array.from({ length: 16000 }, (_, i) => Math.round(12000 * Math.sin((2 * Math.PI * 1000 * i) / 16000)));
+      // PCMU silence is 0xFF (µ-law +0). Each packet must be tone or pure silence.
+      const silentOctets = (): number[] => payloads.map((p) => p.filter((x) => x === 0xff).length);
+      const isTone = (n: number): boolean => n <= 80; // a 1 kHz tone at 8 kHz crosses zero on 40 of 160 samples
       void media.audio.write(tone);
-      while (payloads.filter((p) => p.length === 160).length < 6) await delay(10);
+      await until(() => silentOctets().filter(isTone).length >= 6);
       media.audio.clear();
       const before = payloads.length;
-      while (payloads.length < before + 6) await delay(10);
-      // PCMU silence is 0xFF (µ-law +0); a tone packet has hardly any. Each packet is one or the other.
-      const silentOctets = payloads.filter((p) => p.length === 160).map((p) => p.filter((x) => x === 0xff).length);
-      const firstNotTone = silentOctets.findIndex((n, i) => i > 0 && n > 40);
-      expect(firstNotTone).toBeGreaterThan(0);
-      expect(silentOctets.slice(firstNotTone)).toEqual(silentOctets.slice(firstNotTone).map(() => 160));
+      await until(() => payloads.length >= before + 6);
+      const octets = silentOctets();
+      const firstTone = octets.findIndex(isTone);
+      const afterTone = octets.findIndex((n, i) => i > firstTone && !isTone(n));
+      expect(firstTone).toBeGreaterThanOrEqual(0);
+      expect(afterTone).toBeGreaterThan(firstTone);
+      expect(octets.slice(afterTone)).toEqual(octets.slice(afterTone).map(() => 160));
     } finally {
       sink.close();
     }
