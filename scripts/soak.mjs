@@ -423,9 +423,9 @@ Overall: **${r.ok ? 'passed' : 'failed'}**.
 
 Samples (every ${Math.max(1, Math.ceil(r.samples.length / 20))}th):
 
-| t (s) | calls up | transactions | heap used | RSS |
-| --- | --- | --- | --- | --- |
-${rows.map((x) => `| ${(x.t / 1000).toFixed(0)} | ${x.calls} | ${x.transactions} | ${mb(x.heapUsed)} | ${mb(x.rss)} |`).join('\n')}
+| t (s) | calls up | transactions | heap used | heap after the last full collection | RSS |
+| --- | --- | --- | --- | --- | --- |
+${rows.map((x) => `| ${(x.t / 1000).toFixed(0)} | ${x.calls} | ${x.transactions} | ${mb(x.heapUsed)} | ${mb(r.afterFullGc.findLast((g) => g.t <= x.t)?.bytes)} | ${mb(x.rss)} |`).join('\n')}
 `;
 }
 
