@@ -230,7 +230,7 @@ export class ReliableProvisionalSender<T> {
     const next = this.#queue.shift();
     if (next === undefined || this.#stopped) return [];
     const rseq = this.#nextRSeq;
-    this.#nextRSeq = rseq === 0xffff_ffff ? 1 : rseq + 1;
+    this.#nextRSeq = rseq + 1; // §3: starting below 2^31, 2^31 responses to one INVITE would be needed to leave the RSeq range
     this.#inFlight = {
       item: next.item,
       rseq,

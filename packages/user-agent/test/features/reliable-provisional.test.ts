@@ -137,10 +137,9 @@ describe('RFC 3262 §3 UAS: ReliableProvisionalSender on virtual time', () => {
     expect(s.pending).toBe(0);
   });
 
-  it('RSeq wraps from 2^32-1 to 1 (RFC 3262 §7.1 range) rather than overflowing', () => {
-    // Only reachable after 2^31 responses from the largest first value; checked through many PRACKs from a start near the top.
+  it('§3: the largest first RSeq, then +1 per reliable response', () => {
     const s = new ReliableProvisionalSender<string>({ T1, firstRSeq: MAX_INITIAL_RSEQ, inviteCSeq: 1 });
-    s.enqueue('a', false, 0);
+    expect(types(s.enqueue('a', false, 0))).toEqual([`send:a:${MAX_INITIAL_RSEQ}`]);
     expect(s.nextRSeq).toBe(MAX_INITIAL_RSEQ + 1);
   });
 
