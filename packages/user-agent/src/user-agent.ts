@@ -736,7 +736,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     this.#adopt(call, 'inbound');
     this.#byInvite.set(incoming.transactionId, call);
     for (const it of this.#iterators) it.push(call);
-    this.#safeEmitCall(call);
+    this.#safeEmit('call', call, call.callId);
     return null;
   }
 
@@ -772,14 +772,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     if (e.error?.code !== 'TRANSPORT_KEEPALIVE_TIMEOUT' || e.flow.protocol === 'udp') return;
     const failure: FlowFailure = { connectionId: e.connectionId, protocol: e.flow.protocol, remote: hostPort(e.flow.address, e.flow.port), error: e.error };
     this.#log({ level: 'warn', message: `flow ${failure.remote} failed its CRLF keep-alive`, error: e.error });
-    for (const l of this.rawListeners('flowFailed')) {
-      try {
-        const r: unknown = (l as (f: FlowFailure) => unknown).call(this, failure);
-        if (r instanceof Promise) r.catch((error: unknown) => this.#log({ level: 'error', message: "a 'flowFailed' listener failed", error }));
-      } catch (error) {
-        this.#log({ level: 'error', message: "a 'flowFailed' listener threw", error });
-      }
-    }
+    this.#safeEmit('flowFailed', failure);
   }
 
   #reply(incoming: IncomingRequest, status: number, headers: ReadonlyArray<readonly [string, string]> = []): void {
@@ -819,13 +812,14 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     }
   }
 
-  #safeEmitCall(call: Call): void {
-    for (const l of this.rawListeners('call')) {
+  /** Emits `name` to each listener in turn; a throw or a rejected promise is logged (with `callId`) and the others still run. */
+  #safeEmit<K extends 'call' | 'flowFailed'>(name: K, arg: UserAgentEvents[K][0], callId?: string): void {
+    for (const l of this.rawListeners(name)) {
       try {
-        const r: unknown = (l as (c: Call) => unknown).call(this, call);
-        if (r instanceof Promise) r.catch((e: unknown) => this.#log({ level: 'error', message: "a 'call' listener failed", callId: call.callId, error: e }));
+        const r: unknown = (l as (a: UserAgentEvents[K][0]) => unknown).call(this, arg);
+        if (r instanceof Promise) r.catch((e: unknown) => this.#log({ level: 'error', message: `a '${name}' listener failed`, ...(callId === undefined ? {} : { callId }), error: e }));
       } catch (e) {
-        this.#log({ level: 'error', message: "a 'call' listener threw", callId: call.callId, error: e });
+        this.#log({ level: 'error', message: `a '${name}' listener threw`, ...(callId === undefined ? {} : { callId }), error: e });
       }
     }
   }
