@@ -1,4 +1,6 @@
-import { createSocket, type Socket, type SocketType } from 'node:dgram';
+import { createSocket, type Socket, type SocketOptions, type SocketType } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP } from 'node:net';
 import { TrunklineError } from '@trunkline/errors';
 
 /** Options for {@link PortAllocator}. */
@@ -130,7 +132,13 @@ export class PortAllocator {
   // Resolves the bound socket, or undefined when the port is taken; other errors reject.
   #bind(port: number): Promise<Socket | undefined> {
     return new Promise((resolve, reject) => {
-      const s = createSocket({ type: this.#type, reuseAddr: false, recvBufferSize: this.#recvBufferSize, sendBufferSize: this.#sendBufferSize });
+      const s = createSocket({
+        type: this.#type,
+        reuseAddr: false,
+        recvBufferSize: this.#recvBufferSize,
+        sendBufferSize: this.#sendBufferSize,
+        lookup: immediateLookup,
+      });
       const onError = (err: NodeJS.ErrnoException): void => {
         s.close();
         if (err.code === 'EADDRINUSE' || err.code === 'EACCES') resolve(undefined);
@@ -145,6 +153,19 @@ export class PortAllocator {
     });
   }
 }
+
+/**
+ * `dgram` resolves every destination through `lookup`, and `dns.lookup` answers even an IP
+ * literal on a later tick: each RTP packet would leave a tick late, through a tick-queue round of
+ * its own. Media destinations are IP literals (SDP connection addresses, latched sources), so
+ * they are answered at once and the datagram goes out within `send`; names still go to
+ * `dns.lookup`.
+ */
+const immediateLookup: NonNullable<SocketOptions['lookup']> = (hostname, options, callback) => {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options, callback);
+};
 
 function closeSocket(s: Socket): Promise<void> {
   return new Promise((resolve) => {
