@@ -108,6 +108,24 @@ async function main() {
     if (res === null || res.calls.failed > 0) break;
   }
 
+  const d = `${durationS}s`;
+  // Ramp to the concurrent target at no more than ~200 INVITEs/s (a sixth of the run, at least half of a quick one).
+  const ramp = `${Math.max(2, Math.round(values.quick ? durationS / 2 : durationS / 6))}s`;
+  // Each target starts on a drained endpoint: an earlier overload leaves 2xx retransmissions, calls
+  // ending and Accepted INVITE server transactions waiting for Timer L (64·T1 = 32 s, RFC 6026; they
+  // have their own budget, maxAcceptedTransactions, and no longer hold maxTransactions slots).
+  await drain(endpoint.pid);
+  const concurrent = await run('concurrent SRTP calls (UDP)', [
+    `sip:echo@127.0.0.1:${endpoint.udp}`, '--concurrency', String(concurrency), '--duration', d, '--hold', `${durationS + 60}s`, '--ramp', ramp,
+    '--srtp', 'mandatory', '--allow-sdes-over-cleartext',
+  ]);
+  await drain(endpoint.pid);
+  const rateUdp = await run('call rate (UDP)', [`sip:echo@127.0.0.1:${endpoint.udp}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s']);
+  await drain(endpoint.pid);
+  const rateTls = await run('call rate (TLS)', [`sips:echo@127.0.0.1:${endpoint.tls}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s', '--insecure']);
+
+  // SIPp last: a run at the target rate overloads the endpoint, and the calls SIPp abandons stay up
+  // (no RTP, no BYE) long after it ends, so nothing is measured after it.
   let sipp = null;
   if (!values['no-sipp']) {
     const count = rate * durationS;
@@ -125,22 +143,6 @@ async function main() {
     if (sipp !== null && cpu0 !== null && cpu1 !== null) sipp.endpointCpuMsPerCall = round((cpu1 - cpu0) / Math.max(1, sipp.successful + sipp.failed), 3);
     log(`SIPp: ${JSON.stringify(sipp)}`);
   }
-
-  const d = `${durationS}s`;
-  // Ramp to the concurrent target at no more than ~200 INVITEs/s (a sixth of the run, at least half of a quick one).
-  const ramp = `${Math.max(2, Math.round(values.quick ? durationS / 2 : durationS / 6))}s`;
-  // Each target starts on a drained endpoint: an earlier overload leaves 2xx retransmissions, calls
-  // ending and Accepted INVITE server transactions waiting for Timer L (64·T1 = 32 s, RFC 6026; they
-  // have their own budget, maxAcceptedTransactions, and no longer hold maxTransactions slots).
-  await drain(endpoint.pid);
-  const concurrent = await run('concurrent SRTP calls (UDP)', [
-    `sip:echo@127.0.0.1:${endpoint.udp}`, '--concurrency', String(concurrency), '--duration', d, '--hold', `${durationS + 60}s`, '--ramp', ramp,
-    '--srtp', 'mandatory', '--allow-sdes-over-cleartext',
-  ]);
-  await drain(endpoint.pid);
-  const rateUdp = await run('call rate (UDP)', [`sip:echo@127.0.0.1:${endpoint.udp}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s']);
-  await drain(endpoint.pid);
-  const rateTls = await run('call rate (TLS)', [`sips:echo@127.0.0.1:${endpoint.tls}`, '--rate', String(rate), '--duration', d, '--hold', '100ms', '--ramp', '2s', '--insecure']);
 
   const rssAfter = await procRssBytes(endpoint.pid);
   await endpoint.stop();
