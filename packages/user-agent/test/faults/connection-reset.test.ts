@@ -15,16 +15,16 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { TcpRelay } from '@trunkline/impair';
 import { createResponse, type SipRequest } from '@trunkline/sip-parser';
 import { SipEndpoint, SipTransport } from '@trunkline/transaction-layer';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { CallRequestError, type UserAgent } from '../../src/index.js';
 import { loopbackCert } from '../support/certs.js';
 import { testAgent } from '../support/ua.js';
 
-const T1 = 40;
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-});
+// Timer B (64·T1 = 3.84 s) must cover a TLS handshake on a loaded CI box; Timer M the same after the call.
+const T1 = 60;
+
+/** Registers a clean-up of the running test (its own, so the two protocols can run side by side). */
+type Cleanup = (fn: () => Promise<void>) => void;
 
 /** A UDP socket that sends every RTP packet back where it came from under an SSRC of its own (the peer's media). */
 async function rtpEcho(): Promise<UdpSocket> {
@@ -49,7 +49,7 @@ function answer(port: number): string {
  * re-INVITEs) with 200 and a Contact naming the relay, and every other request
  * with 200. Counts the requests it got by method.
  */
-async function peerBehindRelay(protocol: 'tcp' | 'tls'): Promise<{ relay: TcpRelay; uri: string; requests: Record<string, number> }> {
+async function peerBehindRelay(protocol: 'tcp' | 'tls', cleanup: Cleanup): Promise<{ relay: TcpRelay; uri: string; requests: Record<string, number> }> {
   const { cert, key } = loopbackCert();
   const transport = await SipTransport.create({
     listen: [protocol === 'tls' ? { protocol, host: '127.0.0.1', port: 0, tls: { cert, key } } : { protocol, host: '127.0.0.1', port: 0 }],
@@ -70,7 +70,7 @@ async function peerBehindRelay(protocol: 'tcp' | 'tls'): Promise<{ relay: TcpRel
       }),
     );
   });
-  closers.push(async () => {
+  cleanup(async () => {
     endpoint.close();
     await transport.close();
     await relay.close();
@@ -79,7 +79,7 @@ async function peerBehindRelay(protocol: 'tcp' | 'tls'): Promise<{ relay: TcpRel
   return { relay, uri, requests };
 }
 
-async function caller(protocol: 'tcp' | 'tls'): Promise<UserAgent> {
+async function caller(protocol: 'tcp' | 'tls', cleanup: Cleanup): Promise<UserAgent> {
   const { cert, key } = loopbackCert();
   const ua = await testAgent({
     transports: [protocol === 'tls' ? { protocol, port: 0, cert, key } : { protocol, port: 0 }],
@@ -87,15 +87,17 @@ async function caller(protocol: 'tcp' | 'tls'): Promise<UserAgent> {
     timers: { T1, T2: 400, T4: 500 },
     media: { srtp: 'off', mediaTimeoutMs: 0 },
   });
-  closers.push(() => ua.close());
+  cleanup(() => ua.close());
   return ua;
 }
 
-describe('TCP/TLS connection reset mid-dialog (RFC 3261 §18.1.1, §18.4)', () => {
+// The two protocols run side by side: each waits 64·T1 for its Accepted transactions at the end.
+describe.concurrent('TCP/TLS connection reset mid-dialog (RFC 3261 §18.1.1, §18.4)', () => {
   for (const protocol of ['tcp', 'tls'] as const) {
-    it(`${protocol.toUpperCase()}: after a RST the re-INVITE opens a new connection and succeeds; with the target gone it fails fast with a typed error and the call still ends cleanly`, async () => {
-      const peer = await peerBehindRelay(protocol);
-      const ua = await caller(protocol);
+    it(`${protocol.toUpperCase()}: after a RST the re-INVITE opens a new connection and succeeds; with the target gone it fails fast with a typed error and the call still ends cleanly`, async ({ expect, onTestFinished }) => {
+      const cleanup: Cleanup = (fn) => onTestFinished(fn);
+      const peer = await peerBehindRelay(protocol, cleanup);
+      const ua = await caller(protocol, cleanup);
       const call = await ua.invite(peer.uri);
       expect(call.transport).toBe(protocol);
       expect(peer.relay.connections).toBeGreaterThanOrEqual(1);
