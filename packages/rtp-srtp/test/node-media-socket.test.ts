@@ -65,6 +65,31 @@ describe('PortAllocator (RFC 3550 §11: RTP even, RTCP = RTP + 1)', () => {
     expect(() => new PortAllocator({ minPort: 5001, maxPort: 5001 })).toThrow(RangeError);
   });
 
+  it('issue 14: a pair another process holds is skipped without a bind for busyRetryMs, then tried again', async () => {
+    const blocker = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      blocker.once('error', reject);
+      blocker.bind(BASE + 24, '127.0.0.1', () => resolve());
+    });
+    let t = 0;
+    const a = new PortAllocator({ minPort: BASE + 24, maxPort: BASE + 27, address: '127.0.0.1', busyRetryMs: 1000, now: () => t });
+    const p1 = await a.allocate();
+    expect(p1.port).toBe(BASE + 26);
+    expect(a.heldElsewhere).toBe(1);
+    await a.release(p1);
+    await new Promise<void>((r) => blocker.close(() => r()));
+    // Free now, but not tried before busyRetryMs: the cursor passes it and takes the other pair again.
+    const p2 = await a.allocate();
+    expect(p2.port).toBe(BASE + 26);
+    await a.release(p2);
+    t = 1000;
+    const p3 = await a.allocate();
+    expect(p3.port).toBe(BASE + 24);
+    expect(a.heldElsewhere).toBe(0);
+    await a.release(p3);
+    expect(() => new PortAllocator({ minPort: BASE, maxPort: BASE + 3, busyRetryMs: -1 })).toThrow(RangeError);
+  });
+
   it('issue 14: every media socket asks for the named receive/send buffers and the allocator reports what the kernel granted', async () => {
     const a = new PortAllocator({ minPort: BASE + 16, maxPort: BASE + 19, address: '127.0.0.1', recvBufferSize: 100_000, sendBufferSize: 90_000 });
     expect(a.bufferSizes).toBeNull();

@@ -1,6 +1,7 @@
 import { createSocket, type Socket, type SocketOptions, type SocketType } from 'node:dgram';
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { TrunklineError } from '@trunkline/errors';
 
 /** Options for {@link PortAllocator}. */
@@ -26,6 +27,15 @@ export interface PortAllocatorOptions {
   readonly recvBufferSize?: number;
   /** Send buffer asked for on every RTP and RTCP socket (SO_SNDBUF, bytes); capped by `net.core.wmem_max`. Default 128 KiB (131,072). */
   readonly sendBufferSize?: number;
+  /**
+   * A pair found bound by another process (EADDRINUSE/EACCES) is not tried again for this long
+   * (ms). Without it, a range nearly full of our own calls makes every allocation try, and fail,
+   * a bind on each pair someone else holds — a socket and an exception each, per call, under
+   * the highest load. Default 10,000; 0 retries at once.
+   */
+  readonly busyRetryMs?: number;
+  /** Monotonic clock for `busyRetryMs` (ms). Default `performance.now`. */
+  readonly now?: () => number;
 }
 
 /** What the kernel granted a media socket (bytes, as `getsockopt` reports them: Linux doubles what is asked). */
@@ -69,6 +79,10 @@ export class PortAllocator {
   readonly #sendBufferSize: number;
   #granted: SocketBufferSizes | null = null;
   readonly #inUse = new Set<number>();
+  /** Pairs another process held at the last try → when to try them again. */
+  readonly #elsewhere = new Map<number, number>();
+  readonly #busyRetryMs: number;
+  readonly #now: () => number;
   #cursor = 0;
 
   /** @param options - see {@link PortAllocatorOptions} */
@@ -87,6 +101,15 @@ export class PortAllocator {
     if (!Number.isInteger(this.#maxAttempts) || this.#maxAttempts < 1) throw new RangeError('maxAttempts must be a positive integer');
     this.#recvBufferSize = bufferSize('recvBufferSize', options.recvBufferSize, 256 * 1024);
     this.#sendBufferSize = bufferSize('sendBufferSize', options.sendBufferSize, 128 * 1024);
+    this.#busyRetryMs = options.busyRetryMs ?? 10_000;
+    if (!Number.isFinite(this.#busyRetryMs) || this.#busyRetryMs < 0) throw new RangeError('busyRetryMs must be a non-negative number of ms');
+    if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('now must be a function');
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** Pairs skipped because another process held them at the last try (until `busyRetryMs` passes). */
+  get heldElsewhere(): number {
+    return this.#elsewhere.size;
   }
 
   /** The socket buffers the kernel granted the first socket bound (null before one is); later sockets get the same. */
@@ -101,20 +124,28 @@ export class PortAllocator {
 
   /** Binds the next free pair. Rejects with {@link PortRangeExhaustedError} when none is free. */
   async allocate(): Promise<RtpSocketPair> {
+    const now = this.#now();
     for (let attempt = 0; attempt < Math.min(this.#maxAttempts, this.#pairs); attempt++) {
       const port = this.#min + 2 * this.#cursor;
       this.#cursor = (this.#cursor + 1) % this.#pairs;
       if (this.#inUse.has(port) || port + 1 > this.#max) continue;
+      const retryAt = this.#elsewhere.get(port);
+      if (retryAt !== undefined) {
+        if (retryAt > now) continue;
+        this.#elsewhere.delete(port);
+      }
       this.#inUse.add(port);
       const rtp = await this.#bind(port);
       if (rtp === undefined) {
         this.#inUse.delete(port);
+        this.#heldElsewhere(port, now);
         continue;
       }
       const rtcp = await this.#bind(port + 1);
       if (rtcp === undefined) {
         await closeSocket(rtp);
         this.#inUse.delete(port);
+        this.#heldElsewhere(port, now);
         continue;
       }
       return { port, rtp, rtcp };
@@ -127,6 +158,10 @@ export class PortAllocator {
     if (!this.#inUse.has(pair.port)) return;
     await Promise.all([closeSocket(pair.rtp), closeSocket(pair.rtcp)]);
     this.#inUse.delete(pair.port);
+  }
+
+  #heldElsewhere(port: number, now: number): void {
+    if (this.#busyRetryMs > 0) this.#elsewhere.set(port, now + this.#busyRetryMs);
   }
 
   // Resolves the bound socket, or undefined when the port is taken; other errors reject.
