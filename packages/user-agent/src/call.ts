@@ -1171,10 +1171,20 @@ export class Call extends EventEmitter<CallEvents> {
     // RFC 3262 §3: no more 1xx once the final response goes (a PRACK for the last one still gets 200).
     this.#stopReliable(inb);
     // §12.1.1: a dialog-creating response copies Record-Route.
-    inb.ok = createResponse(inb.invite, 200, { toTag: inb.toTag, copyRecordRoute: true, headers, body: sdp, contentType: SDP_TYPE });
+    let dialog: Dialog;
+    try {
+      inb.ok = createResponse(inb.invite, 200, { toTag: inb.toTag, copyRecordRoute: true, headers, body: sdp, contentType: SDP_TYPE });
+      // §12.1.1: the dialog as the 2xx makes it; the ACK confirms it (§13.3.1.4).
+      dialog = createUasDialog(inb.invite, inb.ok, { overTls: inb.flow.protocol === 'tls' });
+    } catch (e) {
+      // An INVITE the user agent admitted but that cannot make a dialog (a malformed header §12.1.1 reads):
+      // refuse it (the call ends, its media closes) rather than leave it ringing for ever.
+      this.#log('error', 'the INVITE cannot create a dialog', e);
+      this.#feedReject(500, 'rejected');
+      throw new CallFailedError('CALL_REJECTED', 'the INVITE cannot create a dialog; answered 500', { status: 500, cause: e });
+    }
+    this.#dialog = dialog;
     if (negotiated !== null) this.#startMedia(negotiated);
-    // §12.1.1: the dialog as the 2xx makes it; the ACK confirms it (§13.3.1.4).
-    this.#dialog = createUasDialog(inb.invite, inb.ok, { overTls: inb.flow.protocol === 'tls' });
     this.#act({ type: 'answer' }, 'answer');
     if (timerAnswer !== null) this.#sessionTimer?.answered(timerAnswer);
     await this.#established;

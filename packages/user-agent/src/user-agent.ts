@@ -7,7 +7,7 @@ import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { PortAllocator } from '@trunkline/rtp-srtp';
-import { createResponse, parseNameAddr, parseSipUri, type HeaderInit, type NameAddr, type SipRequest, type SipResponse, createRequest } from '@trunkline/sip-parser';
+import { createResponse, parseNameAddr, parseSipUri, SipParseError, type HeaderInit, type NameAddr, type SipRequest, type SipResponse, createRequest } from '@trunkline/sip-parser';
 import {
   ClientTransactionError,
   SipEndpoint,
@@ -732,6 +732,8 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
       this.#log({ level: 'warn', message: 'an inbound call arrived and nobody listens for calls', callId: req.callId ?? '' });
       return refuse(480, busy);
     }
+    // §8.1.1.8: an INVITE carries one Contact, the dialog's remote target (§12.1.1); without it no dialog can exist.
+    if (!hasOneContact(req)) return refuse(400, [['Warning', '399 - "Missing or malformed Contact"']]);
     const call = Call.incoming(this.#host, incoming, randomToken(6), offer);
     this.#adopt(call, 'inbound');
     this.#byInvite.set(incoming.transactionId, call);
@@ -871,5 +873,15 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     } catch {
       // A throwing logger must not break what it logs.
     }
+  }
+}
+
+/** True when the INVITE has exactly one readable Contact (RFC 3261 §8.1.1.8). Never throws on a malformed one. */
+function hasOneContact(req: SipRequest): boolean {
+  try {
+    return req.contact.length === 1;
+  } catch (e) {
+    if (e instanceof SipParseError) return false;
+    throw e;
   }
 }

@@ -29,6 +29,30 @@ describe('refused event: INVITEs refused before any call exists are reported', (
     expect(ua.stats.callsTotal).toBe(0);
   });
 
+  it('RFC 3261 §8.1.1.8: an INVITE without Contact (RFC 4475 inv2543 style) gets 400 before any call, media port or dialog exists', async () => {
+    ua = await testAgent();
+    peer = await rawPeer();
+    const refused: RefusedInvite[] = [];
+    ua.on('refused', (r) => refused.push(r));
+    ua.on('call', () => expect.unreachable('no call for an INVITE that cannot make a dialog'));
+    const port = ua.addresses[0]!.port;
+    const offer = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
+    const r = await peer.send('INVITE', port, [], offer);
+    expect(r.status).toBe(400);
+    expect(r.headers.get('Warning')).toMatch(/Contact/);
+    expect(refused.map((x) => x.status)).toEqual([400]);
+    expect(ua.stats).toMatchObject({ callsTotal: 0, callsActive: 0, portsInUse: 0 });
+    // The same INVITE with a Contact becomes a call.
+    const calls: string[] = [];
+    ua.removeAllListeners('call');
+    ua.on('call', (c) => {
+      calls.push(c.callId);
+      void c.reject(486);
+    });
+    expect((await peer.send('INVITE', port, [['Contact', `<sip:raw@127.0.0.1:${peer.port}>`]], offer)).status).toBe(486);
+    expect(calls).toHaveLength(1);
+  });
+
   it('a throwing refused listener does not stop the user agent answering', async () => {
     ua = await testAgent();
     peer = await rawPeer();
