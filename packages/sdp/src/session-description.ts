@@ -173,6 +173,10 @@ export function parseSessionDescription(text: string): SessionDescription {
         break;
       }
       case 'a': {
+        // Only what offer/answer reads is held to its grammar: the session level and audio sections.
+        // Other media are refused with port 0 whatever their attributes say (RFC 3264 §6); RFC 4475's
+        // valid INVITEs (esc01, longreq, baddate) carry `a=rtpmap:31 LPC`, no clock rate, on a video line.
+        if (section !== undefined && section.type !== 'audio') break;
         checkAttribute(value, i + 1);
         if (DIRECTIONS.has(value)) {
           const level = section ?? session;

@@ -265,6 +265,18 @@ describe('RFC 3261 §21.4.26 refusals (488 with a §20.43 Warning) and 400', () 
   });
 });
 
+describe('other media are not held to the audio grammar', () => {
+  it('RFC 4475 esc01/longreq/baddate: a=rtpmap:31 LPC (no clock rate) on a video line does not fail the audio answer; the video gets port 0', () => {
+    const offer = offerWith([...audio('RTP/AVP', 20000), 'm=video 3227 RTP/AVP 31', 'a=rtpmap:31 LPC']);
+    const r = answer(offer);
+    expect(r).toMatchObject({ ok: true });
+    if (!r.ok) return;
+    expect(r.answer).toMatch(/^m=video 0 RTP\/AVP 31\r$/m);
+    // The same line in the audio section is still refused.
+    expect(answer(offerWith(['m=audio 20000 RTP/AVP 0 31', 'a=rtpmap:31 LPC']))).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
 describe('API misuse throws TypeError naming the option', () => {
   it.each([
     [{ address: '0.0.0.0' }, 'options.address'],
