@@ -13,8 +13,10 @@ import {
   SipEndpoint,
   SipTransport,
   TargetIterator,
+  DigestAuthError,
   answerChallenge,
   dialogIdOf,
+  parseDigestChallenge,
   dialogKey,
   locateSipServer,
   responseFlow,
@@ -424,7 +426,8 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     const targetsLeft = new TargetIterator(targets);
     let cseq = 1;
     let auth: Array<readonly [string, string]> = [];
-    let authTried = false;
+    // RFC 3261 §22.2: a challenge is answered once; RFC 7616 §3.3: once more when it only says our nonce went stale.
+    let authTries = 0;
     for (let target = targetsLeft.current; target !== null; ) {
       if (call.state === 'terminating' || call.state === 'terminated') {
         call.onNoAnswer('timeout'); // cancelled between attempts: nothing is outstanding
@@ -465,9 +468,9 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
         return;
       }
       const status = response.status;
-      if ((status === 401 || status === 407) && d.options.credentials !== undefined && !authTried && !abort.signal.aborted) {
-        // RFC 3261 §22.2: answer the challenge once, same Call-ID and tags, CSeq + 1.
-        authTried = true;
+      if ((status === 401 || status === 407) && d.options.credentials !== undefined && (authTries === 0 || (authTries === 1 && isStaleChallenge(response))) && !abort.signal.aborted) {
+        // RFC 3261 §22.2: answer the challenge, same Call-ID and tags, CSeq + 1.
+        authTries++;
         try {
           auth = answerChallenge(response, invite, d.options.credentials).map((h) => [h.name, h.value] as const);
           cseq++;
@@ -884,4 +887,17 @@ function hasOneContact(req: SipRequest): boolean {
     if (e instanceof SipParseError) return false;
     throw e;
   }
+}
+
+/** True when a 401/407 says only that our nonce was stale (RFC 7616 §3.3 `stale=true`): retry without re-asking for credentials. */
+function isStaleChallenge(response: SipResponse): boolean {
+  const values = [...response.headers.getAll('WWW-Authenticate'), ...response.headers.getAll('Proxy-Authenticate')];
+  return values.some((v) => {
+    try {
+      return parseDigestChallenge(v)?.stale === true;
+    } catch (e) {
+      if (e instanceof DigestAuthError) return false; // a malformed challenge is not a stale one
+      throw e;
+    }
+  });
 }

@@ -132,6 +132,35 @@ describe('RFC 3261 §22.2 digest authentication', () => {
   });
 });
 
+describe('RFC 7616 §3.3 stale nonces on INVITE', () => {
+  it('a 401 stale=true to the answered challenge is answered once more with the new nonce (no re-prompt); a second stale ends CALL_AUTH_FAILED', async () => {
+    const [caller] = await pair();
+    const peer = await rawPeer();
+    peers.push(peer);
+    const server = new DigestServer({ realm: 'trunk.example', nonceTtlMs: 60_000 });
+    const verdicts: string[] = [];
+    let expiredNonces = 1; // how many challenges carry a nonce already past its lifetime
+    peer.onRequest(async ({ request, respond }) => {
+      if (request.method !== 'INVITE') return respond(createResponse(request, 200));
+      const now = Date.now();
+      const r = await server.verify(request, (user) => (user === 'alice' ? { password: 's3cret' } : undefined), now);
+      verdicts.push(r.status === 'ok' ? 'ok' : r.status);
+      if (r.status === 'ok') return respond(createResponse(request, 603, { toTag: 'done' }));
+      const issuedAt = expiredNonces-- > 0 ? now - 120_000 : now;
+      respond(createResponse(request, 401, { toTag: 'auth', headers: server.challenge(issuedAt, { stale: r.status === 'stale' }).map((h) => [h.name, h.value] as const) }));
+    });
+    const target = `sip:agent@127.0.0.1:${peer.port}`;
+    const credentials = { username: 'alice', password: 's3cret' };
+    expect(await failure(caller.invite(target, { credentials }))).toMatchObject({ code: 'CALL_DECLINED', status: 603 });
+    expect(verdicts).toEqual(['bad', 'stale', 'ok']);
+
+    verdicts.length = 0;
+    expiredNonces = 99;
+    expect(await failure(caller.invite(target, { credentials }))).toMatchObject({ code: 'CALL_AUTH_FAILED', status: 401 });
+    expect(verdicts).toEqual(['bad', 'stale', 'stale']);
+  });
+});
+
 describe('allow list and limits', () => {
   it('a source outside `allow` gets a stateless 403 and creates no call and no transaction', async () => {
     const [callee, caller] = await pair({ allow: ['10.0.0.0/8', '2001:db8::/32'] });
