@@ -306,6 +306,9 @@ async function main() {
   // The heap sampled at arbitrary moments is mostly the collector's sawtooth; the heap after full collections is what is kept.
   const heapSlope = fullGcs.length >= MIN_FULL_GCS ? liveHeapSlope : sampledHeapSlope;
   const rssSlope = slopeKbPerMin(steady.map((s) => ({ x: s.t, y: s.rss })));
+  // RSS settles later than the heap (V8 grows its spaces, glibc keeps freed pages): the second half says whether it still climbs.
+  const lateHalf = steady.slice(Math.floor(steady.length / 2));
+  const rssLateSlope = slopeKbPerMin(lateHalf.map((s) => ({ x: s.t, y: s.rss })));
   const judged = steadyMs >= MIN_STEADY_FOR_BOUND_MS;
   const checks = {
     leftoversZero: isClean(left),
@@ -333,7 +336,7 @@ async function main() {
       afterFullGcMaxBytes: fullGcs.length === 0 ? null : Math.max(...fullGcs.map((g) => g.y)),
       sampledSlopeKbPerMin: sampledHeapSlope,
       baselineBytes: baseline.heapUsed, minBytes: min(steady, 'heapUsed'), maxBytes: max(steady, 'heapUsed'), finalBytes: final.heapUsed },
-    rss: { slopeKbPerMin: rssSlope, baselineBytes: baseline.rss, minBytes: min(steady, 'rss'), maxBytes: max(steady, 'rss'), finalBytes: final.rss },
+    rss: { slopeKbPerMin: rssSlope, secondHalfSlopeKbPerMin: rssLateSlope, baselineBytes: baseline.rss, minBytes: min(steady, 'rss'), maxBytes: max(steady, 'rss'), finalBytes: final.rss },
     baseline: { fds: baseline.fds, resources: baseline.resources },
     final: { calls: final.calls, transactions: final.transactions, rtpPorts: final.rtpPorts, connections: final.connections, fds: final.fds, resources: final.resources },
     leftovers: left,
@@ -402,6 +405,7 @@ ${r.command}
 | heap in use after each full collection (${r.heap.fullGcs} in the steady part): slope, min–max | ${r.heap.afterFullGcSlopeKbPerMin ?? '—'} KB/min, ${mb(r.heap.afterFullGcMinBytes)}–${mb(r.heap.afterFullGcMaxBytes)} | | |
 | heap used sampled every ${s.sampleMs / 1000} s (${r.steady.samples} samples): slope | ${r.heap.sampledSlopeKbPerMin ?? '—'} KB/min | | |
 | RSS slope | ${r.rss.slopeKbPerMin ?? '—'} KB/min | ≤ ${s.rssBound} KB/min | ${verdict(r.checks.rssSlopeUnderBound)} |
+| RSS slope over the second half of the steady part (not judged) | ${r.rss.secondHalfSlopeKbPerMin ?? '—'} KB/min | | |
 | heap used: idle / steady min–max / after | ${mb(r.heap.baselineBytes)} / ${mb(r.heap.minBytes)}–${mb(r.heap.maxBytes)} / ${mb(r.heap.finalBytes)} | | |
 | RSS: idle / steady min–max / after | ${mb(r.rss.baselineBytes)} / ${mb(r.rss.minBytes)}–${mb(r.rss.maxBytes)} / ${mb(r.rss.finalBytes)} | | |
 | calls left (dialogs) | ${l.calls} | 0 | ${l.calls === 0 ? '**met**' : '**missed**'} |
