@@ -54,6 +54,7 @@ const { values } = parseArgs({
     srtp: { type: 'boolean', default: true },
     'no-srtp': { type: 'boolean', default: false },
     t1: { type: 'string', default: '500ms' },
+    'rtp-ports': { type: 'string' },
     sample: { type: 'string', default: '5s' },
     'heap-bound': { type: 'string', default: '64' },
     // RSS moves by tens of MB as V8 grows and shrinks its heap and glibc keeps freed pages: a bound much finer than
@@ -68,7 +69,7 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     'node scripts/soak.mjs [--duration 10m] [--concurrency 200] [--hold 5s..30s] [--seed 14] [--ramp TIME] [--no-srtp]\n' +
-      '                      [--t1 500ms] [--sample 5s] [--heap-bound KB/min] [--rss-bound KB/min] [--out docs/soak.md] [--series FILE.json]\n',
+      '                      [--t1 500ms] [--rtp-ports MIN-MAX] [--sample 5s] [--heap-bound KB/min] [--rss-bound KB/min] [--out docs/soak.md] [--series FILE.json]\n',
   );
   process.exit(0);
 }
@@ -208,7 +209,7 @@ async function main() {
   // --trace-gc: one line per collection on the endpoint's stdout, read below for the heap after each full one.
   const echoArgs = ['--trace-gc', MAIN, 'echo', '--transports', 'udp', '--port', '0', '--bind', '127.0.0.1', '--metrics-port', String(metricsPort), '--json',
     '--srtp', srtp ? 'mandatory' : 'off', ...(srtp ? ['--allow-sdes-over-cleartext'] : []), '--max-calls', String(concurrency * 2),
-    '--t1', `${t1Ms}ms`, '--state-dir', join(work, 'state')];
+    '--t1', `${t1Ms}ms`, '--state-dir', join(work, 'state'), ...(values['rtp-ports'] === undefined ? [] : ['--rtp-ports', values['rtp-ports']])];
   const echo = startChild(echoArgs, /"event":"listening"/, 'echo endpoint');
   const endedBy = {};
   /** Heap in use after each full collection: { at: performance.now(), bytes }. */

@@ -7,6 +7,8 @@
  * was down), and calls placed after the restart complete (over TCP on a new connection, §18.1.1).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,26 @@ import { runLoad, type LoadProgress } from '../../src/load/index.js';
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /** SIP T1 of both sides, ms: Timers B and F (64·T1) end in 3.2 s instead of 32 s. */
 const T1_MS = 50;
+/** RTP ports of its own, outside the default range other tests' endpoints share (and may fill). */
+const RTP_PORTS = '30000-30999';
+
+/** Whether `port` can be bound on loopback over both UDP and TCP right now (the endpoint listens on both). */
+async function freeForBoth(port: number): Promise<boolean> {
+  const udp = createSocket('udp4');
+  const udpOk = await new Promise<boolean>((resolve) => {
+    udp.once('error', () => resolve(false));
+    udp.bind(port, '127.0.0.1', () => resolve(true));
+  });
+  if (udpOk) await new Promise<void>((resolve) => udp.close(() => resolve()));
+  if (!udpOk) return false;
+  const tcp = createServer();
+  const tcpOk = await new Promise<boolean>((resolve) => {
+    tcp.once('error', () => resolve(false));
+    tcp.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (tcpOk) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+  return tcpOk;
+}
 
 /** The reasons an endpoint restart may cost a call. */
 const RESTART_REASONS = new Set(['bye-481', 'bye-timer-f', 'timer-b', 'no-echo', 'peer-bye']);
@@ -41,7 +63,7 @@ describe('trunkline load: the echo endpoint killed and restarted under load (iss
     const child = spawn(
       process.execPath,
       [MAIN, 'echo', '--transports', 'udp,tcp', '--bind', '127.0.0.1', '--port', String(port), '--json', '--srtp', 'mandatory', '--allow-sdes-over-cleartext',
-        '--t1', `${T1_MS}ms`, '--state-dir', join(dir, 'state')],
+        '--t1', `${T1_MS}ms`, '--state-dir', join(dir, 'state'), '--rtp-ports', RTP_PORTS],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -70,7 +92,11 @@ describe('trunkline load: the echo endpoint killed and restarted under load (iss
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'trunkline-restart-'));
-    port = await freePort('tcp');
+    // A port free for UDP and TCP both (bounded tries).
+    for (let tries = 0; tries < 20; tries++) {
+      port = await freePort('tcp');
+      if (await freeForBoth(port)) break;
+    }
     endpoint = await startEcho();
   }, 20_000);
 
@@ -104,8 +130,8 @@ describe('trunkline load: the echo endpoint killed and restarted under load (iss
     const result = await runLoad(options, {
       onProgress: (p) => {
         latest = p;
-        // Kill once every call is up and a few have completed (about 2 s in).
-        if (restarted === null && p.callsUp === 8 && p.completed >= 4) restarted = restart();
+        // Kill once most calls are up and a few have completed (about 2 s in).
+        if (restarted === null && p.callsUp >= 6 && p.completed >= 4) restarted = restart();
         if (completedBeforeRestart >= 0 && p.completed >= completedBeforeRestart + 4) enough.abort();
       },
       signal: enough.signal,
@@ -121,8 +147,9 @@ describe('trunkline load: the echo endpoint killed and restarted under load (iss
     // The calls up when the endpoint died failed, each with a reason from the restart.
     expect(result.calls.failed).toBeGreaterThan(0);
     for (const reason of Object.keys(result.calls.failures)) expect(isRestartReason(reason), `failure reason ${reason}; the endpoints said: ${unusual.join('\n')}`).toBe(true);
-    // Bounded: no hot loop of calls failing against the dead endpoint (a place is refilled 1 s after a failed setup at the earliest).
-    expect(result.calls.started).toBeLessThan(100);
+    // Bounded: no hot loop of calls failing against the dead endpoint (a place is refilled 1 s after a failed setup at
+    // the earliest; without that, TCP placed thousands of calls a second while the endpoint was down).
+    expect(result.calls.started).toBeLessThan(300);
     expect(result.calls.failures['drain-timeout']).toBeUndefined();
     // Calls placed after the restart completed, with their audio echoed.
     expect(completedBeforeRestart).toBeGreaterThanOrEqual(0);

@@ -16,7 +16,9 @@ describe('trunkline load against the echo endpoint', () => {
 
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'trunkline-load-'));
-    const o = parseEchoArgs(['--port', '0', '--bind', '127.0.0.1', '--transports', 'udp', '--state-dir', stateDir, '--allow-sdes-over-cleartext']);
+    const o = parseEchoArgs(['--port', '0', '--bind', '127.0.0.1', '--transports', 'udp', '--state-dir', stateDir, '--allow-sdes-over-cleartext',
+      // RTP ports of its own, outside the default range other tests' endpoints share (and may fill).
+      '--rtp-ports', '31000-31999']);
     if (o === 'help') throw new Error('unexpected help');
     endpoint = await startEchoEndpoint(o);
     udpPort = endpoint.ua.addresses.find((a) => a.protocol === 'udp')?.port ?? 0;
