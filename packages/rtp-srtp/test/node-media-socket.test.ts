@@ -13,8 +13,10 @@ import {
   type TransportAddress,
 } from '../src/index.js';
 
-// A per-process range keeps parallel test workers apart.
-const BASE = 30000 + ((process.pid * 37) % 2000) * 10;
+// A per-process range keeps parallel test workers apart. It stays below the kernel's ephemeral
+// range (32768+), where any test's port-0 socket could take a pair this file expects free, and
+// below 20000, the user agent's default RTP range other tests' endpoints bind in (BASE + 39 < 19,050).
+const BASE = 12000 + ((process.pid * 37) % 700) * 10;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
