@@ -15,6 +15,14 @@ export interface SymmetricLatchOptions {
    * (NAT rebinding); default true. Other SSRCs from other addresses never move it.
    */
   readonly relatch?: boolean;
+  /**
+   * Valid packets in a row, one source and one SSRC, before an address other than the signalled
+   * one is learned (RFC 3550 §A.1's probation, applied to the source address); default 1. A packet
+   * from the signalled address latches at once. Set above 1 for plain RTP, where "valid" proves
+   * nothing about the sender: a stray or spraying source racing the real peer is then not learned
+   * while the peer sends from where its SDP said (RTP-bleed hardening).
+   */
+  readonly probation?: number;
 }
 
 /**
@@ -25,13 +33,24 @@ export interface SymmetricLatchOptions {
  */
 export class SymmetricLatch {
   #remote: TransportAddress | undefined;
+  #signalled: TransportAddress | undefined;
   #latchedSsrc: number | undefined;
   readonly #relatch: boolean;
+  readonly #probation: number;
+  /** The source on probation: its address, SSRC and valid packets in a row. */
+  #candidate: { address: string; port: number; ssrc: number; count: number } | undefined;
 
-  /** @param options - see {@link SymmetricLatchOptions} */
+  /**
+   * @param options - see {@link SymmetricLatchOptions}
+   * @throws TypeError when `probation` is not a positive integer
+   */
   constructor(options: SymmetricLatchOptions = {}) {
     this.#remote = options.initial;
+    this.#signalled = options.initial;
     this.#relatch = options.relatch ?? true;
+    const probation = options.probation ?? 1;
+    if (!Number.isInteger(probation) || probation < 1) throw new TypeError(`options.probation must be a positive integer, got ${String(probation)}`);
+    this.#probation = probation;
   }
 
   /** Where to send now, undefined when neither signalled nor learned. */
@@ -52,19 +71,38 @@ export class SymmetricLatch {
   /** Replaces the signalled address (e.g. after a re-INVITE); clears the learned one. */
   reset(initial: TransportAddress | undefined): void {
     this.#remote = initial;
+    this.#signalled = initial;
     this.#latchedSsrc = undefined;
+    this.#candidate = undefined;
   }
 
   /** Feeds a valid packet's source; returns true when the send address changed. */
   onValidPacket(from: TransportAddress, ssrc: number): boolean {
     const same = this.isRemote(from);
     if (this.#latchedSsrc === undefined) {
+      const signalled = this.#signalled !== undefined && this.#signalled.address === from.address && this.#signalled.port === from.port;
+      if (!signalled && !this.#passesProbation(from, ssrc)) return false;
       this.#latchedSsrc = ssrc;
+      this.#candidate = undefined;
       this.#remote = { address: from.address, port: from.port };
       return !same;
     }
-    if (same || !this.#relatch || ssrc !== this.#latchedSsrc) return false;
+    if (same) {
+      this.#candidate = undefined;
+      return false;
+    }
+    if (!this.#relatch || ssrc !== this.#latchedSsrc || !this.#passesProbation(from, ssrc)) return false;
+    this.#candidate = undefined;
     this.#remote = { address: from.address, port: from.port };
     return true;
+  }
+
+  /** Counts `from`/`ssrc` as the source on probation; true once it sent `probation` valid packets in a row. */
+  #passesProbation(from: TransportAddress, ssrc: number): boolean {
+    if (this.#probation === 1) return true;
+    const c = this.#candidate;
+    if (c !== undefined && c.address === from.address && c.port === from.port && c.ssrc === ssrc) c.count++;
+    else this.#candidate = { address: from.address, port: from.port, ssrc, count: 1 };
+    return this.#candidate!.count >= this.#probation;
   }
 }

@@ -35,14 +35,25 @@ export interface MediaSocketOptions {
    * `'follow-authenticated'`. See {@link MediaLatchPolicy}.
    */
   readonly latchPolicy?: MediaLatchPolicy;
+  /**
+   * Plain RTP only (no transform): valid packets in a row, one source and one SSRC, before a
+   * source other than the signalled `remote` is learned or the latch moves; default 3
+   * (60 ms of 20 ms audio). Packets from the signalled address latch at once, and
+   * with a transform (SRTP) authentication is the proof, so one packet suffices.
+   */
+  readonly latchProbation?: number;
 }
+
+/** Default of {@link MediaSocketOptions.latchProbation}. */
+const PLAIN_RTP_LATCH_PROBATION = 3;
 
 /**
  * Symmetric-RTP latch policy (issue 9, defect 9). Only valid packets (parsed, and authenticated
  * when a transform such as SRTP is set) ever latch.
  *
  * - `'follow-authenticated'` (default): the first valid packet sets the send address, and a valid
- *   packet of the latched SSRC from a new address moves it (NAT rebinding).
+ *   packet of the latched SSRC from a new address moves it (NAT rebinding). Over plain RTP a source
+ *   other than the signalled one must first send `latchProbation` valid packets in a row.
  * - `'fixed'`: the first valid packet sets the send address and it never moves; datagrams from any
  *   other address are dropped unread (`'unknown-source'`), before the transform sees them, until
  *   {@link MediaSocket.setRemote} forgets the learned address.
@@ -189,7 +200,8 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     if (!Number.isInteger(maxPacketSize) || maxPacketSize < 12 || maxPacketSize > 65507) throw new RangeError('maxPacketSize must be 12..65507');
     this.#scratch = new Uint8Array(maxPacketSize);
     const relatch = !this.#fixedLatch;
-    this.#rtpLatch = new SymmetricLatch(options.remote === undefined ? { relatch } : { initial: options.remote, relatch });
+    const probation = this.#transform === undefined ? (options.latchProbation ?? PLAIN_RTP_LATCH_PROBATION) : 1;
+    this.#rtpLatch = new SymmetricLatch(options.remote === undefined ? { relatch, probation } : { initial: options.remote, relatch, probation });
     const rtcpInitial = options.remoteRtcp ?? (options.remote === undefined ? undefined : { address: options.remote.address, port: options.remote.port + 1 });
     this.#rtcpLatch = new SymmetricLatch(rtcpInitial === undefined ? { relatch } : { initial: rtcpInitial, relatch });
     pair.rtp.on('message', (msg, rinfo) => this.#onRtp(msg, rinfo));
