@@ -1119,15 +1119,18 @@ export class Call extends EventEmitter<CallEvents> {
       this.#finalMedia = { ...media.metrics };
       this.#mediaClosed = media.close().catch((err: unknown) => this.#log('warn', 'media close failed', err));
     }
-    this.#rejectEstablished(
-      new CallFailedError(this.direction === 'outbound' ? failureCode(end) : inboundFailureCode(end), `the call ended (${end.by}, ${end.reason}${end.status === null ? '' : `, ${end.status}`})`, {
-        status: end.status,
-        reasonPhrase: this.#finalReasonPhrase,
-        reasonHeader: this.#remoteReason,
-        warnings: this.#finalWarnings,
-        ...(this.#failureCause === undefined ? {} : { cause: this.#failureCause }),
-      }),
-    );
+    // An established call's promise has resolved: building the error (a stack trace) would be wasted on every call.
+    if (this.#establishedAt === null) {
+      this.#rejectEstablished(
+        new CallFailedError(this.direction === 'outbound' ? failureCode(end) : inboundFailureCode(end), `the call ended (${end.by}, ${end.reason}${end.status === null ? '' : `, ${end.status}`})`, {
+          status: end.status,
+          reasonPhrase: this.#finalReasonPhrase,
+          reasonHeader: this.#remoteReason,
+          warnings: this.#finalWarnings,
+          ...(this.#failureCause === undefined ? {} : { cause: this.#failureCause }),
+        }),
+      );
+    }
     // RFC 3262: a reliable 1xx the call outlived was never PRACKed (`progress()` rejects with why the call ended).
     for (const item of this.#inbound?.unsettled ?? []) this.#settle(this.#inbound!, item, false);
     const event: CallEndedEvent = {

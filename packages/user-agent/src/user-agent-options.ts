@@ -102,6 +102,12 @@ export interface UserAgentOptions {
   readonly retryAfterSeconds?: number;
   /** Most live SIP transactions. Default 10,000. */
   readonly maxTransactions?: number;
+  /**
+   * Most Accepted INVITE server transactions (RFC 6026 §7.1: answered calls absorbing INVITE
+   * retransmissions for Timer L, 64·T1), kept as small records apart from `maxTransactions`;
+   * the oldest is forgotten early beyond it. Default 100,000; `0` keeps them inside `maxTransactions`.
+   */
+  readonly maxAcceptedTransactions?: number;
   /** RFC 3261 timers. */
   readonly timers?: UserAgentTimers;
   /** User-Agent / Server header. Default `Trunkline`. */
@@ -159,6 +165,7 @@ export interface ResolvedUserAgentOptions {
   readonly maxCalls: number;
   readonly retryAfterSeconds: number;
   readonly maxTransactions: number;
+  readonly maxAcceptedTransactions: number;
   readonly timers: Required<UserAgentTimers>;
   readonly userAgent: string;
   readonly user: string;
@@ -232,6 +239,7 @@ export function resolveUserAgentOptions(o: UserAgentOptions): ResolvedUserAgentO
     maxCalls: int('options.maxCalls', o.maxCalls, 500, 1),
     retryAfterSeconds: int('options.retryAfterSeconds', o.retryAfterSeconds, 30, 0),
     maxTransactions: int('options.maxTransactions', o.maxTransactions, 10_000, 1),
+    maxAcceptedTransactions: int('options.maxAcceptedTransactions', o.maxAcceptedTransactions, 100_000, 0),
     timers: {
       T1,
       T2: int('options.timers.T2', tm.T2, Math.max(4000, T1), T1),

@@ -230,6 +230,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> {
     this.#endpoint = new SipEndpoint(this.#transport, {
       timers: options.timers,
       maxTransactions: options.maxTransactions,
+      maxAcceptedTransactions: options.maxAcceptedTransactions,
       validation: { supported: SUPPORTED_TAGS, acceptTypes: ACCEPTED_BODY_TYPES },
     });
     this.#scheduler = new FeatureScheduler({ onError: (error) => this.#log({ level: 'error', message: 'a timed feature failed', error }) });

@@ -357,7 +357,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
       this.#lastRtpAt = now;
       this.#timedOut = false;
     }
-    if (media.telephoneEventPayloadType === null) this.#failDtmf(new CallMediaError('MEDIA_DTMF_NOT_NEGOTIATED', 'the re-negotiation dropped telephone-event'));
+    if (media.telephoneEventPayloadType === null) this.#failDtmf(() => new CallMediaError('MEDIA_DTMF_NOT_NEGOTIATED', 'the re-negotiation dropped telephone-event'));
 
     this.#media = media;
     if (previous === undefined) {
@@ -482,7 +482,7 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     this.#closed = true;
     this.#pacer?.stop();
     this.#pacer = undefined;
-    this.#failDtmf(new CallMediaError('MEDIA_CLOSED', 'the call media closed'));
+    this.#failDtmf(() => new CallMediaError('MEDIA_CLOSED', 'the call media closed'));
     this.#queue.close();
     this.#frames.close();
     for (const codec of new Set([this.#codec, this.#previousCodec, this.#sideCodec])) codec?.close?.();
@@ -697,9 +697,12 @@ export class CallMedia extends EventEmitter<CallMediaEvents> {
     request.resolve();
   }
 
-  #failDtmf(error: Error): void {
+  /** Rejects every queued DTMF request; the error is built only when one is pending (a stack trace per call otherwise). */
+  #failDtmf(makeError: () => Error): void {
     const pending = this.#dtmfQueue.splice(0);
     this.#dtmfActive = undefined;
+    if (pending.length === 0) return;
+    const error = makeError();
     for (const r of pending) {
       r.cleanup();
       r.reject(error);
