@@ -450,7 +450,7 @@ function renderSheet(x) {
     p(`| setup p99 ≤ 20 ms (${label}) | p50 ${fmt(r.setupMs.p50, ' ms')}, p99 ${fmt(r.setupMs.p99, ' ms')}; teardown p99 ${fmt(r.teardownMs.p99, ' ms')} | ${yes(r.setupMs.p99 !== null && r.setupMs.p99 <= 20)} |`);
     p(`| on one core (${label}) | endpoint ${fmt(r.endpoint?.cpuCores)} cores, ${fmt(r.endpoint?.cpuMsPerCall)} CPU ms per call (1 core = ${x.rate}/s needs ≤ ${round(1000 / x.rate, 3)} ms) | ${yes(r.endpoint == null ? null : r.endpoint.cpuCores <= 1 && r.calls.setupsPerSecond >= x.rate * 0.99)} |`);
   }
-  p('| soak: 10 min at 200 calls with churn, heap/RSS flat, nothing left behind | not run by this script yet | not measured |');
+  p('| soak: 10 min at 200 calls with churn, heap/RSS flat, nothing left behind | measured by `scripts/soak.mjs`, see [soak.md](soak.md) | see soak.md |');
   p();
   const ctx = (r) => (r?.context == null ? 'no result' : `load average ${fmt(r.context.loadAverage1m)} at its start, ${fmt(r.context.udpRcvbufErrors)} UDP datagrams dropped host-wide for a full receive buffer`);
   p(`Conditions of each target run: concurrent calls ${ctx(c)}; call rate UDP ${ctx(u)}; call rate TLS ${ctx(t)}.`);
