@@ -6,7 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { Call, CallEndedEvent, MediaMetrics } from '@trunkline/user-agent';
-import { openOutput } from './output-stream.js';
+import { closeOutput, openOutput, type Output } from './output-stream.js';
 
 /** One ended call, as written by {@link CallRecordWriter}. */
 export interface CallRecord {
@@ -69,8 +69,7 @@ export type CallRecordTarget = string | Writable;
  * ua.on('call', (call) => records.trackCall(call));
  */
 export class CallRecordWriter {
-  readonly #out: Writable;
-  readonly #owned: boolean;
+  readonly #output: Output;
   #closed = false;
 
   /**
@@ -78,7 +77,7 @@ export class CallRecordWriter {
    * @param onError - contained write errors (a full disk must not end calls). Default: ignored.
    */
   constructor(target: CallRecordTarget, onError: (error: unknown) => void = () => {}) {
-    ({ out: this.#out, owned: this.#owned } = openOutput(target, onError, { append: true, allowStdout: true }));
+    this.#output = openOutput(target, onError, { append: true, allowStdout: true });
   }
 
   /** Writes `call`'s record when it ends. */
@@ -89,16 +88,13 @@ export class CallRecordWriter {
   /** Writes one record as a line. Ignored after {@link close}. */
   write(record: CallRecord): void {
     if (this.#closed) return;
-    this.#out.write(`${JSON.stringify(record)}\n`);
+    this.#output.out.write(`${JSON.stringify(record)}\n`);
   }
 
   /** Flushes and closes a file target (a stream or stdout is left open). Idempotent. */
   close(): Promise<void> {
-    if (this.#closed || !this.#owned) {
-      this.#closed = true;
-      return Promise.resolve();
-    }
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    return new Promise((resolve) => this.#out.end(resolve));
+    return closeOutput(this.#output);
   }
 }

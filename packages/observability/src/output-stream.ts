@@ -42,3 +42,9 @@ export function openOutput(
   });
   return output;
 }
+
+/** Ends an owned output (flushing a file); a borrowed stream or stdout is left open. */
+export function closeOutput(output: Output): Promise<void> {
+  if (!output.owned) return Promise.resolve();
+  return new Promise((resolve) => output.out.end(resolve));
+}

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Writable } from 'node:stream';
-import { openOutput } from './output-stream.js';
+import { closeOutput, openOutput, type Output } from './output-stream.js';
 import { ipAddressBytes, type SipPacket } from './sip-packet.js';
 
 /** LINKTYPE_RAW: each record starts with an IPv4 or IPv6 header (tcpdump.org link-layer types). */
@@ -106,8 +106,7 @@ export function ipPacket(p: SipPacket, seq = 0, ack = 0): Uint8Array {
  * capture.attach(ua);
  */
 export class PcapWriter {
-  readonly #out: Writable;
-  readonly #owned: boolean;
+  readonly #output: Output;
   /** Next TCP sequence number per direction (`src>dst`), so a TCP stream reassembles. */
   readonly #seq = new Map<string, number>();
   #closed = false;
@@ -117,14 +116,14 @@ export class PcapWriter {
    * @param onError - contained write errors. Default: ignored.
    */
   constructor(target: string | Writable, onError: (error: unknown) => void = () => {}) {
-    ({ out: this.#out, owned: this.#owned } = openOutput(target, onError, { append: false, allowStdout: false }));
+    this.#output = openOutput(target, onError, { append: false, allowStdout: false });
     const header = new DataView(new ArrayBuffer(24));
     header.setUint32(0, 0xa1b2c3d4, true);
     header.setUint16(4, 2, true);
     header.setUint16(6, 4, true);
     header.setUint32(16, SNAPLEN, true);
     header.setUint32(20, LINKTYPE_RAW, true);
-    this.#out.write(new Uint8Array(header.buffer));
+    this.#output.out.write(new Uint8Array(header.buffer));
   }
 
   /** Appends one packet. Ignored after {@link close}. */
@@ -149,16 +148,13 @@ export class PcapWriter {
     rv.setUint32(8, kept, true);
     rv.setUint32(12, packet.length, true);
     record.set(packet.subarray(0, kept), 16);
-    this.#out.write(record);
+    this.#output.out.write(record);
   }
 
   /** Flushes and closes a file target. Idempotent. */
   close(): Promise<void> {
-    if (this.#closed || !this.#owned) {
-      this.#closed = true;
-      return Promise.resolve();
-    }
+    if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    return new Promise((resolve) => this.#out.end(resolve));
+    return closeOutput(this.#output);
   }
 }
