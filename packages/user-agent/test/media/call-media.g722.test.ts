@@ -4,22 +4,15 @@
  * codec, a re-negotiation can switch codecs mid-call, and metrics name the codec.
  */
 import { once } from 'node:events';
-import { describe, afterEach, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NegotiatedMedia } from '@trunkline/sdp';
-import { CallMedia, CallMediaError } from '../../src/media/index.js';
+import { CallMediaError } from '../../src/media/index.js';
 import { createMediaCodec } from '../../src/media/media-codec.js';
 import { correlatePieces, generateDtmf } from '@trunkline/codecs';
 import { chirp, concat, rmsOf } from './support/audio.js';
-import { collect, delay, echo, loopbackPorts, openPair } from './support/loopback.js';
+import { closeAfterEach, collect, delay, echo, loopbackPorts, openPair } from './support/loopback.js';
 
-const open: CallMedia[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((m) => m.close()));
-});
-const track = <T extends { a: CallMedia; b: CallMedia }>(p: T): T => {
-  open.push(p.a, p.b);
-  return p;
-};
+const track = closeAfterEach();
 /** A fixed playout delay: a stall on a loaded CI box must not shift the echo mid-sweep. */
 const jitter = { minDelayMs: 80, initialDelayMs: 80 };
 

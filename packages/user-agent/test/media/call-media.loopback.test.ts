@@ -1,19 +1,12 @@
 import { once } from 'node:events';
 import { correlatePieces, generateDtmf } from '@trunkline/codecs';
 import { MediaSocket, RtpSequencer, SrtpContext, generateSdesKeyParams, srtpTransform, type SrtpProfile } from '@trunkline/rtp-srtp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CallMedia, CallMediaError, StereoWavRecorder } from '../../src/media/index.js';
 import { bestCorrelation, chirp, concat, rmsOf } from './support/audio.js';
-import { activeTimers, collect, delay, echo, loopbackPorts, negotiate, openPair } from './support/loopback.js';
+import { activeTimers, closeAfterEach, collect, delay, echo, loopbackPorts, negotiate, openPair } from './support/loopback.js';
 
-const open: CallMedia[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((m) => m.close()));
-});
-const track = <T extends { a: CallMedia; b: CallMedia }>(p: T): T => {
-  open.push(p.a, p.b);
-  return p;
-};
+const track = closeAfterEach();
 
 describe('CallMedia on loopback: chirp through an echoing peer', () => {
   const cases: { name: string; srtp: SrtpProfile | null; rtcpMux: boolean }[] = [
@@ -142,7 +135,7 @@ describe('CallMedia: DTMF (RFC 4733 both ways, in-band optional)', () => {
     await expect(a.sendDtmf('1')).rejects.toMatchObject({ code: 'MEDIA_DTMF_NOT_NEGOTIATED' });
     expect(() => a.sendDtmf('1x')).toThrow(TypeError);
     const fresh = await CallMedia.open({ ports });
-    open.push(fresh);
+    track(fresh);
     await expect(fresh.sendDtmf('1')).rejects.toBeInstanceOf(CallMediaError);
 
     const { a: c, b: d } = track(await openPair(ports, {}, {}));
@@ -166,7 +159,7 @@ describe('CallMedia: SRTP is authenticated before anything else', () => {
     const ports = loopbackPorts();
     const a = await CallMedia.open({ ports });
     const b = await CallMedia.open({ ports });
-    open.push(a, b);
+    track({ a, b });
     const { forB } = negotiate(a, b, { srtp: 'AES_CM_128_HMAC_SHA1_80' });
     b.start(forB);
     const latched: unknown[] = [];
@@ -193,7 +186,7 @@ describe('CallMedia: SRTP is authenticated before anything else', () => {
   it('before start() every packet is refused (nothing latches before we know the keying)', async () => {
     const ports = loopbackPorts();
     const a = await CallMedia.open({ ports });
-    open.push(a);
+    track(a);
     const sender = await MediaSocket.open({ allocator: ports, remote: { address: '127.0.0.1', port: a.localPort } });
     sender.sendRtp({ ...new RtpSequencer().next(160), marker: true, payloadType: 0, csrc: [], padding: 0, payload: new Uint8Array(160) });
     await delay(100);
@@ -242,7 +235,7 @@ describe('CallMedia: re-negotiation (update) and timeouts', () => {
     const ports = loopbackPorts();
     const a = await CallMedia.open({ ports, mediaTimeoutMs: 300 });
     const b = await CallMedia.open({ ports });
-    open.push(a, b);
+    track({ a, b });
     const { forA } = negotiate(a, b);
     a.start(forA); // b never starts: it sends nothing
     const events: unknown[] = [];
@@ -303,7 +296,7 @@ describe('CallMedia: recording tap, stream adapters, misuse', () => {
     await expect(CallMedia.open({ ports, maxReadFrames: 0 })).rejects.toThrow(/options.maxReadFrames/);
     const a = await CallMedia.open({ ports });
     const b = await CallMedia.open({ ports });
-    open.push(a, b);
+    track({ a, b });
     const { forA } = negotiate(a, b);
     expect(() => a.start({ ...forA, codec: { name: 'opus', payloadType: 111, clockRate: 48000, channels: 2 } })).toThrow(
       expect.objectContaining({ code: 'MEDIA_UNSUPPORTED_CODEC', statusHint: 488 }),

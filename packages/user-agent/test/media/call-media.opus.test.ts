@@ -6,21 +6,18 @@
  */
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { OpusDecoder, OpusEncoder, correlatePieces, loadOpus } from '@trunkline/codecs';
 import { UdpImpairmentRelay } from '@trunkline/impair';
 import type { NegotiatedCodec, NegotiatedMedia } from '@trunkline/sdp';
 import { CallMedia, type CallMediaOptions } from '../../src/media/index.js';
 import { createMediaCodec } from '../../src/media/media-codec.js';
 import { chirp, concat } from './support/audio.js';
-import { collect, delay, echo, loopbackPorts, negotiate } from './support/loopback.js';
+import { closeAfterEach, collect, delay, echo, loopbackPorts, negotiate } from './support/loopback.js';
 
 /** One allocator for the file: two allocators over one range could hand out the same port pair. */
 const ports = loopbackPorts();
-const open: CallMedia[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((m) => m.close()));
-});
+const track = closeAfterEach();
 
 /**
  * A fixed 200 ms playout delay: a stall of up to ~180 ms on a loaded box neither conceals (the
@@ -61,7 +58,7 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
 
 async function openOpus(options: Omit<CallMediaOptions, 'ports'>): Promise<CallMedia> {
   const media = await CallMedia.open({ ports, codecs: ['OPUS', 'PCMU'], jitter, ...options });
-  open.push(media);
+  track(media);
   return media;
 }
 
@@ -151,7 +148,7 @@ describe('barge-in (CallAudio.clear)', () => {
     sink.on('message', (m) => payloads.push(new Uint8Array(m.subarray(12)))); // fixed 12-octet RTP header (no CSRC, no extension)
     try {
       const media = await CallMedia.open({ ports, sampleRate: 16000, jitter });
-      open.push(media);
+      track(media);
       const port = sink.address().port;
       media.start({
         remoteRtp: { address: '127.0.0.1', port }, remoteRtcp: { address: '127.0.0.1', port }, rtcpMux: true,

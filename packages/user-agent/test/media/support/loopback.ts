@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { PortAllocator, generateSdesKeyParams, type SrtpProfile } from '@trunkline/rtp-srtp';
 import type { MediaDirection, NegotiatedMedia } from '@trunkline/sdp';
 import { CallMedia, type CallMediaOptions } from '../../../src/media/index.js';
@@ -6,6 +7,22 @@ import { CallMedia, type CallMediaOptions } from '../../../src/media/index.js';
 export function loopbackPorts(): PortAllocator {
   const base = 41000 + ((process.pid * 53) % 400) * 50;
   return new PortAllocator({ minPort: base, maxPort: base + 49, address: '127.0.0.1' });
+}
+
+/**
+ * Closes after each test every CallMedia handed to `track` (registers the file's `afterEach`).
+ * Returns `track`, which passes an `{ a, b }` pair, or one CallMedia, through.
+ */
+export function closeAfterEach(): <T extends CallMedia | { a: CallMedia; b: CallMedia }>(x: T) => T {
+  const open: CallMedia[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((m) => m.close()));
+  });
+  return (x) => {
+    if (x instanceof CallMedia) open.push(x);
+    else open.push(x.a, x.b);
+    return x;
+  };
 }
 
 /** What a hand-made negotiation agrees on. */
