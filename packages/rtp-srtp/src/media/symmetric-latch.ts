@@ -37,8 +37,8 @@ export class SymmetricLatch {
   #latchedSsrc: number | undefined;
   readonly #relatch: boolean;
   readonly #probation: number;
-  /** The source on probation: its address, SSRC and valid packets in a row. */
-  #candidate: { address: string; port: number; ssrc: number; count: number } | undefined;
+  /** The source on probation: its address, SSRC and valid packets in a row (0: none). One record, reused per packet. */
+  readonly #candidate = { address: '', port: 0, ssrc: 0, count: 0 };
 
   /**
    * @param options - see {@link SymmetricLatchOptions}
@@ -73,7 +73,7 @@ export class SymmetricLatch {
     this.#remote = initial;
     this.#signalled = initial;
     this.#latchedSsrc = undefined;
-    this.#candidate = undefined;
+    this.#candidate.count = 0;
   }
 
   /** Feeds a valid packet's source; returns true when the send address changed. */
@@ -83,16 +83,16 @@ export class SymmetricLatch {
       const signalled = this.#signalled !== undefined && this.#signalled.address === from.address && this.#signalled.port === from.port;
       if (!signalled && !this.#passesProbation(from, ssrc)) return false;
       this.#latchedSsrc = ssrc;
-      this.#candidate = undefined;
+      this.#candidate.count = 0;
       this.#remote = { address: from.address, port: from.port };
       return !same;
     }
     if (same) {
-      this.#candidate = undefined;
+      this.#candidate.count = 0;
       return false;
     }
     if (!this.#relatch || ssrc !== this.#latchedSsrc || !this.#passesProbation(from, ssrc)) return false;
-    this.#candidate = undefined;
+    this.#candidate.count = 0;
     this.#remote = { address: from.address, port: from.port };
     return true;
   }
@@ -101,8 +101,14 @@ export class SymmetricLatch {
   #passesProbation(from: TransportAddress, ssrc: number): boolean {
     if (this.#probation === 1) return true;
     const c = this.#candidate;
-    if (c !== undefined && c.address === from.address && c.port === from.port && c.ssrc === ssrc) c.count++;
-    else this.#candidate = { address: from.address, port: from.port, ssrc, count: 1 };
-    return this.#candidate!.count >= this.#probation;
+    if (c.count > 0 && c.address === from.address && c.port === from.port && c.ssrc === ssrc) {
+      c.count++;
+    } else {
+      c.address = from.address;
+      c.port = from.port;
+      c.ssrc = ssrc;
+      c.count = 1;
+    }
+    return c.count >= this.#probation;
   }
 }
